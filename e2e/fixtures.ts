@@ -1,0 +1,41 @@
+import { test as base, expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+
+export interface Account {
+  name: string;
+  email: string;
+  password: string;
+}
+
+let n = 0;
+
+/** A fresh account description (unique per test, engine and worker). */
+export function newAccount(label: string, testId: string): Account {
+  const tag = `${testId.slice(0, 8)}-${process.pid}-${++n}`;
+  return { name: `${label} ${tag.slice(0, 4)}`, email: `${label.toLowerCase()}-${tag}@example.test`, password: `pw-${tag}-secret` };
+}
+
+/**
+ * Signs up through the UI in a new browser context; returns the page, on the document list.
+ * `options` set up the context (e.g. another `baseURL`, `ignoreHTTPSErrors`).
+ */
+export async function signUpInNewContext(browser: Browser, account: Account, options?: BrowserContextOptions): Promise<Page> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill(account.name);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByRole('heading', { name: 'Your documents' })).toBeVisible();
+  return page;
+}
+
+/** Logs in through the form on the current page (which must be /login). */
+export async function logIn(page: Page, account: Account): Promise<void> {
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+export const test = base;
+export { expect };

@@ -1,0 +1,77 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The document page, as a user sees it. */
+export class EditorPage {
+  readonly editor: Locator;
+  readonly status: Locator;
+
+  constructor(readonly page: Page) {
+    this.editor = page.getByTestId('editor');
+    this.status = page.getByTestId('save-status');
+  }
+
+  async open(id: string): Promise<void> {
+    await this.page.goto(`/d/${id}`);
+    await this.waitSaved();
+  }
+
+  async waitSaved(): Promise<void> {
+    await expect(this.status).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
+    await expect(this.status).toHaveText('All changes saved');
+  }
+
+  /** Places the caret at the end of the document. */
+  async focusEnd(): Promise<void> {
+    await this.editor.click();
+    await this.page.keyboard.press('ControlOrMeta+End');
+  }
+
+  /** Places the caret at the start of the document. */
+  /** Places the caret at the start of the first line (Firefox ignores Ctrl+Home here; Home works). */
+  async focusStart(): Promise<void> {
+    await this.editor.click();
+    await this.page.keyboard.press('ControlOrMeta+Home');
+    await this.page.keyboard.press('Home');
+  }
+
+  /** The document's text as shown, without other people's caret labels. */
+  async text(): Promise<string> {
+    const raw = await this.editor.evaluate((el) => {
+      const copy = el.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('.collaboration-carets__caret').forEach((c) => c.remove());
+      return Array.from(copy.children, (block) => block.textContent ?? '').join('\n');
+    });
+    return raw.replace(/\u00a0/g, ' ');
+  }
+
+  /** Labels of other people's carets shown in this page. */
+  caretLabel(name: string): Locator {
+    return this.page.locator('.collaboration-carets__label', { hasText: name });
+  }
+
+  /** Creates a document from the list page and opens it; returns its id. */
+  static async create(page: Page, title: string): Promise<string> {
+    await page.getByLabel('Title of the new document').fill(title);
+    await page.getByRole('button', { name: 'New document' }).click();
+    await page.waitForURL(/\/d\/[A-Za-z0-9_-]+$/);
+    return page.url().split('/d/')[1];
+  }
+
+  /** The share dialog, opened. */
+  async openShare(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Share', exact: true }).click();
+    const dialog = this.page.getByRole('dialog', { name: /^Share/ });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  async shareWith(email: string, role: 'editor' | 'viewer'): Promise<void> {
+    const dialog = await this.openShare();
+    await dialog.getByLabel('Email').fill(email);
+    await dialog.getByLabel('Role', { exact: true }).selectOption(role);
+    await dialog.getByRole('button', { name: 'Give access' }).click();
+    await expect(dialog.getByText(`Shared with ${email}.`)).toBeVisible();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(dialog).toBeHidden();
+  }
+}

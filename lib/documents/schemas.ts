@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { emailSchema } from '../auth/schemas';
+
+export const titleSchema = z.string().trim().min(1, 'Enter a title.').max(200, 'Use at most 200 characters for the title.');
+
+export const createDocumentSchema = z.object({ title: titleSchema.optional().default('Untitled document') });
+export const renameDocumentSchema = z.object({ title: titleSchema });
+export const addMemberSchema = z.object({
+  email: emailSchema,
+  role: z.enum(['editor', 'viewer'], { message: 'Role must be editor or viewer.' }),
+});
+export const roleChangeSchema = z.object({ role: z.enum(['editor', 'viewer'], { message: 'Role must be editor or viewer.' }) });
+export const linkAccessSchema = z.object({
+  access: z.enum(['restricted', 'viewer', 'editor'], { message: 'access must be restricted, viewer or editor.' }),
+});
+export const transferSchema = z.object({ userId: z.string().min(1).max(64) });
+export const contentFormatSchema = z.enum(['text', 'json'], { message: 'format must be text or json.' });

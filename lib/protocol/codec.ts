@@ -1,0 +1,112 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { AuthType, MessageType, SyncType, assertNever, type Message } from './messages';
+
+/** A frame that does not follow the grammar in `server/PROTOCOL.md`. */
+export class ProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** Encodes one message as a binary frame. */
+export function encodeMessage(m: Message): Uint8Array {
+  const e = encoding.createEncoder();
+  switch (m.type) {
+    case 'sync-step1':
+      encoding.writeVarUint(e, MessageType.Sync);
+      encoding.writeVarUint(e, SyncType.Step1);
+      encoding.writeVarUint8Array(e, m.stateVector);
+      break;
+    case 'sync-step2':
+      encoding.writeVarUint(e, MessageType.Sync);
+      encoding.writeVarUint(e, SyncType.Step2);
+      encoding.writeVarUint8Array(e, m.update);
+      break;
+    case 'sync-update':
+      encoding.writeVarUint(e, MessageType.Sync);
+      encoding.writeVarUint(e, SyncType.Update);
+      encoding.writeVarUint8Array(e, m.update);
+      break;
+    case 'awareness':
+      encoding.writeVarUint(e, MessageType.Awareness);
+      encoding.writeVarUint8Array(e, m.update);
+      break;
+    case 'query-awareness':
+      encoding.writeVarUint(e, MessageType.QueryAwareness);
+      break;
+    case 'auth-denied':
+      encoding.writeVarUint(e, MessageType.Auth);
+      encoding.writeVarUint(e, AuthType.PermissionDenied);
+      encoding.writeVarString(e, m.reason);
+      break;
+    case 'ack':
+      encoding.writeVarUint(e, MessageType.Ack);
+      encoding.writeVarUint(e, m.count);
+      break;
+    case 'role':
+      encoding.writeVarUint(e, MessageType.Role);
+      encoding.writeVarString(e, m.role);
+      break;
+    default:
+      assertNever(m);
+  }
+  return encoding.toUint8Array(e);
+}
+
+function decodeSync(d: decoding.Decoder): Message {
+  const sub = decoding.readVarUint(d);
+  switch (sub) {
+    case SyncType.Step1:
+      return { type: 'sync-step1', stateVector: decoding.readVarUint8Array(d) };
+    case SyncType.Step2:
+      return { type: 'sync-step2', update: decoding.readVarUint8Array(d) };
+    case SyncType.Update:
+      return { type: 'sync-update', update: decoding.readVarUint8Array(d) };
+    default:
+      throw new ProtocolError(`unknown sync message type ${sub}`);
+  }
+}
+
+/**
+ * Decodes one binary frame. Throws {@link ProtocolError} for unknown types, bad varints,
+ * truncated frames and trailing bytes; it never returns a partial message.
+ */
+export function decodeMessage(frame: Uint8Array): Message {
+  const d = decoding.createDecoder(frame);
+  let m: Message;
+  try {
+    const type = decoding.readVarUint(d);
+    switch (type) {
+      case MessageType.Sync:
+        m = decodeSync(d);
+        break;
+      case MessageType.Awareness:
+        m = { type: 'awareness', update: decoding.readVarUint8Array(d) };
+        break;
+      case MessageType.QueryAwareness:
+        m = { type: 'query-awareness' };
+        break;
+      case MessageType.Auth: {
+        const sub = decoding.readVarUint(d);
+        if (sub !== AuthType.PermissionDenied) throw new ProtocolError(`unknown auth message type ${sub}`);
+        m = { type: 'auth-denied', reason: decoding.readVarString(d) };
+        break;
+      }
+      case MessageType.Ack:
+        m = { type: 'ack', count: decoding.readVarUint(d) };
+        break;
+      case MessageType.Role:
+        m = { type: 'role', role: decoding.readVarString(d) };
+        break;
+      default:
+        throw new ProtocolError(`unknown message type ${type}`);
+    }
+  } catch (e) {
+    if (e instanceof ProtocolError) throw e;
+    throw new ProtocolError(`malformed frame: ${(e as Error).message}`);
+  }
+  if (decoding.hasContent(d)) throw new ProtocolError('trailing bytes after message');
+  return m;
+}

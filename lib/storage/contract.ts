@@ -1,0 +1,304 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeSnapshotData, isForeignKeyViolation, type Storage } from '.';
+
+/**
+ * The storage contract: every backend must pass these. Call it from a test file per backend
+ * with a function that opens a fresh, migrated, empty database.
+ */
+export function storageContract(backend: string, open: () => Promise<Storage>) {
+  describe(`storage contract: ${backend}`, () => {
+    let s: Storage;
+    const now = 1_700_000_000_000;
+    let seq = 0;
+    const email = (p: string) => `${p}.${++seq}@example.test`;
+    const user = async (p = 'u') => (await s.users.create({ email: email(p), name: p, passwordHash: 'h', now }))!;
+
+    beforeAll(async () => {
+      s = await open();
+    });
+    afterAll(async () => {
+      await s.close();
+    });
+
+    it('creates users with normalised, unique emails', async () => {
+      const e = email('Mixed.Case');
+      const u = await s.users.create({ email: `  ${e.toUpperCase()} `, name: 'M', passwordHash: 'h', now });
+      expect(u?.email).toBe(e.toLowerCase());
+      expect(await s.users.create({ email: e, name: 'again', passwordHash: 'h', now })).toBeNull();
+      expect((await s.users.findByEmail(e.toUpperCase()))?.id).toBe(u!.id);
+      expect(await s.users.findById(u!.id)).toEqual({ id: u!.id, email: e.toLowerCase(), name: 'M' });
+    });
+
+    it('resolves sessions until their idle or absolute expiry, and revokes them', async () => {
+      const u = await user();
+      const idle = 60_000;
+      await s.sessions.create({ userId: u.id, token: 'tok-a'.padEnd(43, 'a'), now, maxAgeMs: 10 * idle });
+      const token = 'tok-a'.padEnd(43, 'a');
+      expect((await s.sessions.resolve(token, now + 1000, idle))?.user.id).toBe(u.id);
+      // Used within the idle window, it stays alive past the first idle period...
+      expect(await s.sessions.resolve(token, now + idle - 1, idle)).toBeDefined();
+      expect(await s.sessions.resolve(token, now + 2 * idle - 2, idle)).toBeDefined();
+      // ...but not past the absolute expiry, however active.
+      expect(await s.sessions.resolve(token, now + 10 * idle, idle)).toBeUndefined();
+      expect(await s.sessions.resolve(token, now + 1000, idle)).toBeUndefined();
+
+      const t2 = 'tok-b'.padEnd(43, 'b');
+      await s.sessions.create({ userId: u.id, token: t2, now, maxAgeMs: 10 * idle });
+      expect(await s.sessions.resolve(t2, now + idle + 1, idle)).toBeUndefined();
+
+      const t3 = 'tok-c'.padEnd(43, 'c');
+      await s.sessions.create({ userId: u.id, token: t3, now, maxAgeMs: 10 * idle });
+      await s.sessions.revokeToken(t3);
+      expect(await s.sessions.resolve(t3, now, idle)).toBeUndefined();
+      const t4 = 'tok-d'.padEnd(43, 'd');
+      await s.sessions.create({ userId: u.id, token: t4, now, maxAgeMs: 10 * idle });
+      await s.sessions.revokeAllForUser(u.id);
+      expect(await s.sessions.resolve(t4, now, idle)).toBeUndefined();
+    });
+
+    it('lists documents with roles and sharing, newest first, and reports access', async () => {
+      const owner = await user('owner');
+      const other = await user('other');
+      const d1 = await s.documents.create({ title: 'First', ownerId: owner.id, now });
+      const d2 = await s.documents.create({ title: 'Second', ownerId: owner.id, now: now + 10 });
+      await s.members.share(d1.id, other.email, 'viewer', now);
+      expect((await s.documents.listForUser(owner.id)).map((d) => [d.title, d.role, d.sharing])).toEqual([
+        ['Second', 'owner', { people: 0, link: 'restricted' }],
+        ['First', 'owner', { people: 1, link: 'restricted' }],
+      ]);
+      expect(await s.documents.listForUser(other.id)).toEqual([{ id: d1.id, title: 'First', role: 'viewer', updatedAt: now, sharing: { people: 1, link: 'restricted' } }]);
+      expect(await s.documents.access(d1.id, other.id)).toMatchObject({ role: 'viewer', via: 'invite' });
+      expect(await s.documents.access(d2.id, other.id)).toMatchObject({ role: null, via: null });
+      expect(await s.documents.access('missing-document-id', other.id)).toBeUndefined();
+      await s.documents.rename(d2.id, 'Renamed', now + 20);
+      expect(await s.documents.find(d2.id)).toMatchObject({ title: 'Renamed', updatedAt: now + 20, linkAccess: 'restricted' });
+    });
+
+    it('shares by invitation that never reveals an account, and turns it into a membership on open', async () => {
+      const owner = await user('own');
+      const ed = await user('ed');
+      const d = await s.documents.create({ title: 'Shared', ownerId: owner.id, now });
+      const nobody = email('nobody');
+      expect(await s.members.share(d.id, ed.email, 'viewer', now)).toBe('ok');
+      expect(await s.members.share(d.id, nobody, 'viewer', now)).toBe('ok');
+      expect(await s.members.share(d.id, owner.email.toUpperCase(), 'viewer', now)).toBe('owner');
+      // An existing account and an unknown email look the same until the invitation is opened.
+      const pending = (await s.members.list(d.id)).filter((m) => m.pending);
+      expect(pending).toEqual([
+        { userId: null, email: ed.email, name: null, role: 'viewer', pending: true },
+        { userId: null, email: nobody, name: null, role: 'viewer', pending: true },
+      ]);
+      expect(await s.members.share(d.id, ed.email, 'editor', now)).toBe('ok');
+      expect(await s.documents.access(d.id, ed.id)).toMatchObject({ role: 'editor', via: 'invite' });
+      await s.members.acceptInvite(d.id, ed.id, ed.email, now);
+      expect(await s.members.role(d.id, ed.id)).toBe('editor');
+      expect(await s.documents.access(d.id, ed.id)).toMatchObject({ role: 'editor', via: 'member' });
+      expect((await s.members.list(d.id)).map((m) => [m.email, m.name, m.role, m.pending])).toEqual([
+        [owner.email, 'own', 'owner', false],
+        [ed.email, 'ed', 'editor', false],
+        [nobody, null, 'viewer', true],
+      ]);
+      // Sharing with a member changes their role instead of inviting them again.
+      expect(await s.members.share(d.id, ed.email, 'viewer', now)).toBe('ok');
+      expect(await s.members.role(d.id, ed.id)).toBe('viewer');
+      expect(await s.members.changeInvite(d.id, nobody, 'editor', now)).toBe('ok');
+      expect(await s.members.changeInvite(d.id, nobody, null, now)).toBe('ok');
+      expect(await s.members.changeInvite(d.id, nobody, null, now)).toBe('not_found');
+    });
+
+    it('changes roles, removes members and transfers ownership, never demoting the owner by accident', async () => {
+      const owner = await user('boss');
+      const a = await user('a');
+      const d = await s.documents.create({ title: 'Team', ownerId: owner.id, now });
+      await s.members.share(d.id, a.email, 'viewer', now);
+      await s.members.acceptInvite(d.id, a.id, a.email, now);
+      expect(await s.members.setRole(d.id, a.id, 'editor', now)).toBe('ok');
+      expect(await s.members.role(d.id, a.id)).toBe('editor');
+      expect(await s.members.setRole(d.id, owner.id, 'viewer', now)).toBe('owner');
+      expect(await s.members.remove(d.id, owner.id, now)).toBe('owner');
+      expect(await s.members.setRole(d.id, 'nobody-at-all', 'viewer', now)).toBe('not_found');
+      expect(await s.members.transferOwnership(d.id, owner.id, a.id, now)).toBe('ok');
+      expect([await s.members.role(d.id, owner.id), await s.members.role(d.id, a.id)]).toEqual(['editor', 'owner']);
+      expect(await s.members.remove(d.id, owner.id, now)).toBe('ok');
+      expect(await s.documents.access(d.id, owner.id)).toMatchObject({ role: null });
+    });
+
+    it('gives access through the current link only, and takes it back when the link is reset or restricted', async () => {
+      const owner = await user('linker');
+      const visitor = await user('visitor');
+      const d = await s.documents.create({ title: 'Link', ownerId: owner.id, now });
+      expect(await s.links.get(d.id)).toEqual({ access: 'restricted', token: null });
+      const on = await s.links.setAccess(d.id, 'editor', now);
+      expect(on.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(await s.links.redeem(d.id, visitor.id, 'wrong'.padEnd(43, 'x'), now)).toBeNull();
+      expect(await s.links.redeem(d.id, visitor.id, on.token!, now)).toBe('editor');
+      expect(await s.documents.access(d.id, visitor.id)).toMatchObject({ role: 'editor', via: 'link' });
+      expect((await s.documents.listForUser(visitor.id)).map((x) => [x.id, x.role])).toEqual([[d.id, 'editor']]);
+      await s.links.setAccess(d.id, 'viewer', now);
+      expect((await s.documents.access(d.id, visitor.id))?.role).toBe('viewer');
+      await s.links.setAccess(d.id, 'restricted', now);
+      expect((await s.documents.access(d.id, visitor.id))?.role).toBeNull();
+      expect(await s.documents.listForUser(visitor.id)).toEqual([]);
+      const again = await s.links.setAccess(d.id, 'viewer', now);
+      expect(again.token).toBe(on.token);
+      const rotated = await s.links.rotate(d.id, now);
+      expect(rotated.token).not.toBe(on.token);
+      expect((await s.documents.access(d.id, visitor.id))?.role).toBeNull();
+      expect(await s.links.redeem(d.id, visitor.id, on.token!, now)).toBeNull();
+    });
+
+    it('records an access event for every change live connections must follow', async () => {
+      const owner = await user('ev');
+      const m = await user('evm');
+      const start = await s.events.lastId();
+      const d = await s.documents.create({ title: 'Events', ownerId: owner.id, now });
+      await s.members.share(d.id, m.email, 'viewer', now);
+      await s.members.acceptInvite(d.id, m.id, m.email, now);
+      await s.members.setRole(d.id, m.id, 'editor', now);
+      await s.links.setAccess(d.id, 'viewer', now);
+      await s.links.rotate(d.id, now);
+      await s.members.remove(d.id, m.id, now);
+      const token = 'ev-session'.padEnd(43, 'e');
+      const sess = await s.sessions.create({ userId: m.id, token, now, maxAgeMs: 60_000 });
+      await s.sessions.revokeToken(token, now);
+      await s.sessions.revokeAllForUser(owner.id, 'keep-this-one', now);
+      await s.documents.delete(d.id, now);
+      const events = await s.events.after(start);
+      expect(events.map((e) => [e.kind, e.documentId, e.userId, e.sessionId])).toEqual([
+        ['document', d.id, null, null],
+        ['document', d.id, null, null],
+        ['document', d.id, null, null],
+        ['document', d.id, null, null],
+        ['document', d.id, null, null],
+        ['session', null, null, sess.id],
+        ['user-sessions', null, owner.id, 'keep-this-one'],
+        ['deleted', d.id, null, null],
+      ]);
+      expect(events.every((e, i) => i === 0 || e.id > events[i - 1].id)).toBe(true);
+      await s.events.prune(now + 1);
+      expect(await s.events.after(start)).toEqual([]);
+    });
+
+    it('tells which sessions are still live and refreshes the active ones', async () => {
+      const u = await user('live');
+      const idle = 60_000;
+      const a = await s.sessions.create({ userId: u.id, token: 'live-a'.padEnd(43, 'a'), now, maxAgeMs: 10 * idle });
+      const b = await s.sessions.create({ userId: u.id, token: 'live-b'.padEnd(43, 'b'), now, maxAgeMs: 10 * idle });
+      expect(await s.sessions.stillLive([a.id, b.id, 'gone'], new Set([a.id]), now + idle - 1, idle)).toEqual(new Set([a.id, b.id]));
+      // a was active and refreshed; b was idle and now lapses.
+      expect(await s.sessions.stillLive([a.id, b.id], new Set(), now + idle + 1, idle)).toEqual(new Set([a.id]));
+      expect(await s.sessions.stillLive([a.id], new Set([a.id]), now + 10 * idle, idle)).toEqual(new Set());
+    });
+
+    it('appends updates in order, moves updated_at, and deletes them with the document', async () => {
+      const owner = await user();
+      const d = await s.documents.create({ title: 'Log', ownerId: owner.id, now });
+      const chunks = Array.from({ length: 50 }, (_, i) => new Uint8Array([i, i + 1, 255]));
+      await s.updates.append(chunks.slice(0, 20).map((data) => ({ documentId: d.id, data })), now + 5);
+      await s.updates.append(chunks.slice(20).map((data) => ({ documentId: d.id, data })), now + 6);
+      const loaded = await s.updates.load(d.id);
+      expect(loaded.map((u) => [...u])).toEqual(chunks.map((c) => [...c]));
+      expect((await s.documents.find(d.id))?.updatedAt).toBe(now + 6);
+      await s.documents.delete(d.id);
+      expect(await s.updates.load(d.id)).toEqual([]);
+      expect(await s.documents.find(d.id)).toBeUndefined();
+      await expect(s.updates.append([{ documentId: d.id, data: new Uint8Array([1]) }], now)).rejects.toSatisfy(isForeignKeyViolation);
+    });
+
+    /** A document whose log holds `n` rows with bytes [i]; returns it with the rows' ids. */
+    const logged = async (n: number) => {
+      const d = await s.documents.create({ title: 'Compacted', ownerId: (await user()).id, now });
+      await s.updates.append(Array.from({ length: n }, (_, i) => ({ documentId: d.id, data: new Uint8Array([i]) })), now);
+      const ids = (await s.updates.page(d.id, 0, n + 1)).map((r) => r.id);
+      expect(ids).toHaveLength(n);
+      return { d, ids };
+    };
+    const bytesOf = (rows: { data: Uint8Array }[]) => rows.map((r) => r.data[0]);
+    // Drivers return Buffer or Uint8Array; compare contents.
+    const plainSnapshot = (x: { updates: Uint8Array[] } | undefined | null) => x && { ...x, updates: x.updates.map((u) => [...u]) };
+
+    it('pages through the log in id order, with an optional upper bound', async () => {
+      const { d, ids } = await logged(10);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(bytesOf(await s.updates.page(d.id, ids[2], 3))).toEqual([3, 4, 5]);
+      expect(bytesOf(await s.updates.page(d.id, ids[2], 100, ids[6]))).toEqual([3, 4, 5, 6]);
+      expect(await s.updates.lastId(d.id)).toBe(ids[9]);
+      expect(await s.updates.lastId('missing-document-id')).toBe(0);
+    });
+
+    it('saves a snapshot only over the snapshot it was folded from', async () => {
+      const { d, ids } = await logged(6);
+      expect(await s.snapshots.get(d.id)).toBeUndefined();
+      expect(await s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([7, 7])], uptoId: ids[2], basedOn: null, now })).toBe(true);
+      // Someone else already saved one: a second "first" snapshot and a stale base both lose.
+      expect(await s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([8])], uptoId: ids[4], basedOn: null, now })).toBe(false);
+      expect(await s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([8])], uptoId: ids[4], basedOn: ids[1], now })).toBe(false);
+      expect(plainSnapshot(await s.snapshots.get(d.id))).toMatchObject({ updates: [[7, 7]], uptoId: ids[2], createdAt: now });
+      expect(await s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([9])], uptoId: ids[4], basedOn: ids[2], now: now + 1 })).toBe(true);
+      expect(plainSnapshot(await s.snapshots.get(d.id))).toMatchObject({ updates: [[9]], uptoId: ids[4], createdAt: now + 1 });
+      expect(await s.snapshots.uptoId(d.id)).toBe(ids[4]);
+      await expect(s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([1])], uptoId: ids[3], basedOn: ids[4], now })).rejects.toThrow(/forward/);
+      await s.documents.delete(d.id);
+      expect(await s.snapshots.get(d.id)).toBeUndefined();
+      await expect(s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([1])], uptoId: 1, basedOn: null, now })).rejects.toSatisfy(isForeignKeyViolation);
+    });
+
+    it('keeps a snapshot as its updates, in order', async () => {
+      const { d, ids } = await logged(2);
+      const updates = [new Uint8Array([1, 2, 3]), new Uint8Array([]), new Uint8Array(300).fill(9), new Uint8Array([4])];
+      await s.snapshots.save({ documentId: d.id, updates, uptoId: ids[1], basedOn: null, now });
+      const got = (await s.snapshots.get(d.id))!;
+      expect(got.updates.map((u) => [...u])).toEqual(updates.map((u) => [...u]));
+      expect(got.bytes).toBe(1 + 4 + 1 + 2 + 300 + 2);
+      expect((await s.updates.load(d.id)).map((u) => u.length)).toEqual([3, 0, 300, 1]);
+      expect(() => decodeSnapshotData(new Uint8Array([1, 1, 5, 0]))).toThrow(/trailing/);
+    });
+
+    it('loads the snapshot and the rows after it, ignoring covered rows not yet deleted', async () => {
+      const { d, ids } = await logged(10);
+      const plain = await s.updates.loadState(d.id);
+      expect(plain).toMatchObject({ snapshot: null, lastId: ids[9], tailCount: 10, tailBytes: 10 });
+      await s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([100, 101])], uptoId: ids[5], basedOn: null, now });
+      const state = await s.updates.loadState(d.id, 3);
+      expect(plainSnapshot(state.snapshot)).toEqual({ updates: [[100, 101]], uptoId: ids[5] });
+      expect(state.tail.map((u) => u[0])).toEqual([6, 7, 8, 9]);
+      expect(state).toMatchObject({ lastId: ids[9], tailCount: 4, tailBytes: 4 });
+      expect((await s.updates.load(d.id)).map((u) => [...u])).toEqual([[100, 101], [6], [7], [8], [9]]);
+    });
+
+    it('deletes in chunks only the rows the committed snapshot covers', async () => {
+      const { d, ids } = await logged(10);
+      const other = await logged(3);
+      // No snapshot yet: nothing is covered, so nothing may go, whatever the caller asks.
+      expect(await s.updates.deleteUpTo(d.id, ids[9], 100)).toBe(0);
+      await s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([1])], uptoId: ids[6], basedOn: null, now });
+      expect(await s.updates.deleteUpTo(d.id, ids[9], 3)).toBe(3);
+      expect(await s.updates.deleteUpTo(d.id, ids[9], 3)).toBe(3);
+      expect(await s.updates.deleteUpTo(d.id, ids[9], 3)).toBe(1);
+      expect(await s.updates.deleteUpTo(d.id, ids[9], 3)).toBe(0);
+      expect(bytesOf(await s.updates.page(d.id, 0, 100))).toEqual([7, 8, 9]);
+      expect(bytesOf(await s.updates.page(other.d.id, 0, 100))).toEqual([0, 1, 2]);
+      // A lower bound than the snapshot's is respected too.
+      await s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([2])], uptoId: ids[9], basedOn: ids[6], now });
+      expect(await s.updates.deleteUpTo(d.id, ids[8], 100)).toBe(2);
+      expect(bytesOf(await s.updates.page(d.id, 0, 100))).toEqual([9]);
+    });
+
+    it('reads a consistent document while a compaction commits and deletes mid-read', async () => {
+      const { d, ids } = await logged(25);
+      const reader = s.updates.read(d.id, 5);
+      const first = await reader.next();
+      expect(first.value).toMatchObject({ kind: 'rows' });
+      // A compaction folds rows 0..14 and deletes them before the reader reaches rows 5..14.
+      await s.snapshots.save({ documentId: d.id, updates: [new Uint8Array([200])], uptoId: ids[14], basedOn: null, now });
+      while ((await s.updates.deleteUpTo(d.id, ids[14], 4)) > 0);
+      const rest = [];
+      for (let c = await reader.next(); !c.done; c = await reader.next()) rest.push(c.value);
+      const rows = rest.flatMap((c) => (c.kind === 'rows' ? bytesOf(c.rows) : []));
+      expect(rows).toEqual([15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+      // The new snapshot comes last and covers the rows the reader never saw.
+      expect(plainSnapshot(rest[rest.length - 1] as { updates: Uint8Array[] })).toEqual({ kind: 'snapshot', updates: [[200]], uptoId: ids[14] });
+      expect(await s.updates.loadState(d.id)).toMatchObject({ snapshot: { uptoId: ids[14] }, tailCount: 10, lastId: ids[24] });
+    });
+  });
+}

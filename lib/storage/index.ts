@@ -1,0 +1,69 @@
+import { migrate } from './migrations';
+import { openSqlite, type Connection } from './db';
+import { Documents } from './documents';
+import { AccessEvents } from './events';
+import { Links } from './links';
+import { Members } from './members';
+import { Sessions } from './sessions';
+import { Snapshots } from './snapshots';
+import { Updates } from './updates';
+import { Users } from './users';
+
+export type { Role } from './schema';
+export type { Access, DocumentSummary, DocumentInfo, Sharing, Via } from './documents';
+export type { AccessEvent, AccessEventInput } from './events';
+export type { LinkState } from './links';
+export type { LinkAccess } from './schema';
+export type { ChangeResult, MemberEntry, GrantableRole } from './members';
+export type { SessionInfo } from './sessions';
+export type { PublicUser } from './users';
+export type { Snapshot } from './snapshots';
+export { decodeSnapshotData, encodeSnapshotData } from './snapshots';
+export type { StoredChunk, StoredRow, StoredState } from './updates';
+export { READ_PAGE_ROWS } from './updates';
+export { normalizeEmail } from './users';
+export { isForeignKeyViolation } from './errors';
+
+/** The one storage layer: repositories over a Kysely connection (SQLite today, Postgres next). */
+export class Storage {
+  readonly users: Users;
+  readonly sessions: Sessions;
+  readonly documents: Documents;
+  readonly members: Members;
+  readonly updates: Updates;
+  readonly snapshots: Snapshots;
+  readonly links: Links;
+  readonly events: AccessEvents;
+
+  constructor(readonly connection: Connection) {
+    const { db } = connection;
+    this.users = new Users(db);
+    this.sessions = new Sessions(db);
+    this.documents = new Documents(db);
+    this.members = new Members(db);
+    this.snapshots = new Snapshots(db);
+    this.links = new Links(db);
+    this.events = new AccessEvents(db);
+    this.updates = new Updates(db, this.snapshots);
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}
+
+export interface StorageOptions {
+  sqliteFile: string;
+  /**
+   * Bring the schema up to date first (the default). A second connection opened by a process
+   * that already migrated (the compaction worker) skips it.
+   */
+  migrate?: boolean;
+}
+
+/** Opens the SQLite database at `file`, migrating it to the latest schema. */
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  const connection = openSqlite(options.sqliteFile);
+  if (options.migrate ?? true) await migrate(connection.db, connection.dialect);
+  return new Storage(connection);
+}

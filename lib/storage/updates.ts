@@ -1,0 +1,138 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema';
+import type { Snapshots } from './snapshots';
+
+/** One row of the update log. */
+export interface StoredRow {
+  id: number;
+  data: Uint8Array;
+}
+
+/**
+ * What {@link Updates.read} yields, in order. Every chunk is Yjs update bytes; applying all of
+ * them, in order, to an empty document gives the stored document.
+ */
+export type StoredChunk = { kind: 'snapshot'; updates: Uint8Array[]; uptoId: number } | { kind: 'rows'; rows: StoredRow[] };
+
+/** A document as stored: its snapshot (if any) and the update-log rows it does not cover. */
+export interface StoredState {
+  snapshot: { updates: Uint8Array[]; uptoId: number } | null;
+  /** Rows with `id > snapshot.uptoId`, oldest first. */
+  tail: Uint8Array[];
+  /** The highest update id the state includes (snapshot or tail); 0 for an empty document. */
+  lastId: number;
+  tailCount: number;
+  tailBytes: number;
+}
+
+/** Rows per query when reading a document; small enough that one read takes a few ms. */
+export const READ_PAGE_ROWS = 1000;
+
+/** The per-document update log. */
+export class Updates {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly snapshots: Snapshots,
+  ) {}
+
+  /**
+   * Appends updates in one transaction (one commit, one fsync) and moves each touched
+   * document's `updated_at`. When it resolves, every update is on disk.
+   */
+  async append(entries: { documentId: string; data: Uint8Array }[], now: number): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('updates')
+        .values(entries.map((e) => ({ document_id: e.documentId, data: e.data, created_at: now })))
+        .execute();
+      const docs = [...new Set(entries.map((e) => e.documentId))];
+      await trx.updateTable('documents').set({ updated_at: now }).where('id', 'in', docs).execute();
+    });
+  }
+
+  /** Up to `limit` rows with `afterId < id <= uptoId` (no upper bound when omitted), oldest first. */
+  async page(documentId: string, afterId: number, limit: number, uptoId?: number): Promise<StoredRow[]> {
+    let q = this.db.selectFrom('updates').select(['id', 'data']).where('document_id', '=', documentId).where('id', '>', afterId);
+    if (uptoId !== undefined) q = q.where('id', '<=', uptoId);
+    const rows = await q.orderBy('id').limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.id), data: r.data }));
+  }
+
+  /** The highest id in the document's update log; 0 when it has no rows. */
+  async lastId(documentId: string): Promise<number> {
+    const r = await this.db.selectFrom('updates').select((eb) => eb.fn.max('id').as('last')).where('document_id', '=', documentId).executeTakeFirst();
+    return Number(r?.last ?? 0);
+  }
+
+  /**
+   * Deletes up to `limit` of the oldest rows with `id <= uptoId` and returns how many it
+   * deleted. Only rows the committed snapshot covers are ever deleted, whatever `uptoId` says,
+   * so no caller can lose an update by deleting too early. Callers keep `limit` small: each
+   * call is one short write transaction, and other writers wait for it.
+   */
+  async deleteUpTo(documentId: string, uptoId: number, limit: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('updates')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('updates')
+          .select('id')
+          .where('document_id', '=', documentId)
+          .where('id', '<=', uptoId)
+          .where('id', '<=', eb.selectFrom('snapshots').select('upto_update_id').where('document_id', '=', documentId))
+          .orderBy('id')
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /**
+   * Reads the document a page at a time: its snapshot, then the rows after it. Consistent
+   * without a long transaction, even while a compaction commits a new snapshot and deletes the
+   * rows it covers: if the snapshot moved during the read, the new one is yielded last. It
+   * covers every row the read may have missed, and rows above it were never deleted. Yjs
+   * updates are idempotent and commute, so rows it also covers do no harm.
+   *
+   * Assumes update ids become visible in increasing order, which holds while one writer
+   * appends at a time (SQLite always; the UpdateWriter's serial commits on Postgres).
+   */
+  async *read(documentId: string, pageRows = READ_PAGE_ROWS): AsyncGenerator<StoredChunk> {
+    const first = await this.snapshots.get(documentId);
+    const covered = first?.uptoId ?? 0;
+    if (first) yield { kind: 'snapshot', updates: first.updates, uptoId: first.uptoId };
+    let after = covered;
+    for (;;) {
+      const rows = await this.page(documentId, after, pageRows);
+      if (rows.length > 0) yield { kind: 'rows', rows };
+      if (rows.length < pageRows) break;
+      after = rows[rows.length - 1].id;
+    }
+    if (((await this.snapshots.uptoId(documentId)) ?? 0) > covered) {
+      const last = await this.snapshots.get(documentId);
+      if (last) yield { kind: 'snapshot', updates: last.updates, uptoId: last.uptoId };
+    }
+  }
+
+  /** The whole stored state at once (see {@link read}); for callers that need it all in memory. */
+  async loadState(documentId: string, pageRows = READ_PAGE_ROWS): Promise<StoredState> {
+    let snapshot: StoredState['snapshot'] = null;
+    const rows: StoredRow[] = [];
+    for await (const c of this.read(documentId, pageRows)) {
+      if (c.kind === 'snapshot') snapshot = { updates: c.updates, uptoId: c.uptoId };
+      else for (const r of c.rows) rows.push(r);
+    }
+    const covered = snapshot?.uptoId ?? 0;
+    const tail = rows.filter((r) => r.id > covered);
+    const tailBytes = tail.reduce((n, r) => n + r.data.length, 0);
+    const lastId = Math.max(covered, tail.length > 0 ? tail[tail.length - 1].id : 0);
+    return { snapshot, tail: tail.map((r) => r.data), lastId, tailCount: tail.length, tailBytes };
+  }
+
+  /** The stored document as updates to apply in order: the snapshot's (if any), then the tail. */
+  async load(documentId: string): Promise<Uint8Array[]> {
+    const s = await this.loadState(documentId);
+    return s.snapshot ? [...s.snapshot.updates, ...s.tail] : s.tail;
+  }
+}

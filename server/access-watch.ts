@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import { CloseCode, assertNever } from '../lib/protocol';
+import type { AccessEvent, Storage } from '../lib/storage';
+import type { Role } from '../lib/storage/schema';
+
+/** What the watcher needs of a live connection. */
+export interface WatchedPeer {
+  readonly userId: string;
+  readonly documentId: string;
+  readonly sessionId: string;
+  readonly role: Role;
+  readonly lastReceivedAt: number;
+  applyRole(role: Role): void;
+  close(code: number, reason: string): void;
+}
+
+export interface AccessWatchOptions {
+  storage: Storage;
+  log: Logger;
+  peers: () => Iterable<WatchedPeer>;
+  sessionIdleMs: number;
+  /** How often to look for access events (default 100 ms, so changes reach connections well within a second). */
+  pollMs?: number;
+  /** How often to re-check every live connection's session for expiry (default 30 s). */
+  sessionCheckMs?: number;
+  /** Access events older than this are pruned (default 1 h). */
+  keepEventsMs?: number;
+}
+
+/**
+ * Keeps live connections in step with access changes made anywhere (the app, another
+ * collaboration server): it follows the access-event outbox in the database and closes or
+ * re-roles affected connections, and re-checks sessions for expiry and revocation.
+ */
+export class AccessWatcher {
+  private lastId = 0;
+  private timers: NodeJS.Timeout[] = [];
+  private polling = false;
+  private lastCheck = Date.now();
+
+  constructor(private readonly o: AccessWatchOptions) {}
+
+  async start(): Promise<void> {
+    this.lastId = await this.o.storage.events.lastId();
+    const every = (ms: number, fn: () => Promise<void>) => {
+      const t = setInterval(() => void fn().catch((err) => this.o.log.error({ err }, 'access watch failed')), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.o.pollMs ?? 100, () => this.poll());
+    every(this.o.sessionCheckMs ?? 30_000, () => this.checkSessions());
+    every(60_000, () => this.o.storage.events.prune(Date.now() - (this.o.keepEventsMs ?? 3_600_000)));
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  /** Applies every access event recorded since the last poll, in order. */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (;;) {
+        const events = await this.o.storage.events.after(this.lastId);
+        if (events.length === 0) return;
+        const touched = new Set<string>();
+        for (const e of events) {
+          this.lastId = e.id;
+          this.apply(e, touched);
+        }
+        for (const documentId of touched) await this.recheckDocument(documentId);
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private apply(e: AccessEvent, touchedDocuments: Set<string>): void {
+    switch (e.kind) {
+      case 'document':
+        if (e.documentId) touchedDocuments.add(e.documentId);
+        return;
+      case 'deleted':
+        this.closeWhere((p) => p.documentId === e.documentId, CloseCode.NotFound, 'document deleted');
+        return;
+      case 'session':
+        this.closeWhere((p) => p.sessionId === e.sessionId, CloseCode.Unauthorized, 'signed out');
+        return;
+      case 'user-sessions':
+        this.closeWhere((p) => p.userId === e.userId && p.sessionId !== e.sessionId, CloseCode.Unauthorized, 'signed out on all devices');
+        return;
+      default:
+        assertNever(e.kind);
+    }
+  }
+
+  /** Recomputes the role of every connection to the document: closes or re-roles as needed. */
+  private async recheckDocument(documentId: string): Promise<void> {
+    const peers = [...this.o.peers()].filter((p) => p.documentId === documentId);
+    const roles = new Map<string, Role | null>();
+    for (const userId of new Set(peers.map((p) => p.userId))) {
+      const access = await this.o.storage.documents.access(documentId, userId);
+      roles.set(userId, access?.role ?? null);
+    }
+    for (const p of peers) {
+      const role = roles.get(p.userId) ?? null;
+      if (role === null) {
+        this.o.log.info({ doc: documentId, user: p.userId }, 'access removed; closing connection');
+        p.close(CloseCode.Forbidden, 'access removed');
+      } else if (role !== p.role) {
+        this.o.log.info({ doc: documentId, user: p.userId, role }, 'role changed');
+        p.applyRole(role);
+      }
+    }
+  }
+
+  /** Closes connections whose session expired (idle or absolute) or vanished; refreshes used ones. */
+  async checkSessions(): Promise<void> {
+    const peers = [...this.o.peers()];
+    const active = new Set(peers.filter((p) => p.lastReceivedAt >= this.lastCheck).map((p) => p.sessionId));
+    this.lastCheck = Date.now();
+    const live = await this.o.storage.sessions.stillLive([...new Set(peers.map((p) => p.sessionId))], active, Date.now(), this.o.sessionIdleMs);
+    for (const p of peers) if (!live.has(p.sessionId)) p.close(CloseCode.Unauthorized, 'session expired or ended');
+  }
+
+  private closeWhere(match: (p: WatchedPeer) => boolean, code: number, reason: string): void {
+    for (const p of [...this.o.peers()]) if (match(p)) p.close(code, reason);
+  }
+}

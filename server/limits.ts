@@ -1,0 +1,73 @@
+import type { Limits } from '../lib/config';
+
+/**
+ * A token bucket: `rate` tokens per second, holding at most `burst`. Taking more than is there
+ * fails without taking anything.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    now = Date.now(),
+  ) {
+    this.tokens = burst;
+    this.last = now;
+  }
+
+  take(n: number, now = Date.now()): boolean {
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (n > this.tokens) return false;
+    this.tokens -= n;
+    return true;
+  }
+}
+
+/** Per-connection rate limits on messages and bytes. */
+export class ConnectionRate {
+  private readonly messages: TokenBucket;
+  private readonly bytes: TokenBucket;
+
+  constructor(limits: Limits, maxMessageBytes: number, now = Date.now()) {
+    this.messages = new TokenBucket(limits.messagesPerSecond, limits.messagesPerSecond * 5, now);
+    this.bytes = new TokenBucket(limits.bytesPerSecond, Math.max(limits.bytesPerSecond * 5, maxMessageBytes), now);
+  }
+
+  /** False when this message exceeds the connection's rate. */
+  allow(size: number, now = Date.now()): boolean {
+    return this.messages.take(1, now) && this.bytes.take(size, now);
+  }
+}
+
+export type Admission = { ok: true } | { ok: false; reason: 'user' | 'document' };
+
+/** Counts open connections per account and per document, to cap both. */
+export class ConnectionCaps {
+  private readonly perUser = new Map<string, number>();
+  private readonly perDoc = new Map<string, number>();
+
+  constructor(private readonly limits: Pick<Limits, 'maxConnectionsPerUser' | 'maxConnectionsPerDocument'>) {}
+
+  /** Reserves a slot, or says which cap is full. Release every reserved slot exactly once. */
+  admit(userId: string, documentId: string): Admission {
+    if ((this.perUser.get(userId) ?? 0) >= this.limits.maxConnectionsPerUser) return { ok: false, reason: 'user' };
+    if ((this.perDoc.get(documentId) ?? 0) >= this.limits.maxConnectionsPerDocument) return { ok: false, reason: 'document' };
+    this.perUser.set(userId, (this.perUser.get(userId) ?? 0) + 1);
+    this.perDoc.set(documentId, (this.perDoc.get(documentId) ?? 0) + 1);
+    return { ok: true };
+  }
+
+  release(userId: string, documentId: string): void {
+    decrement(this.perUser, userId);
+    decrement(this.perDoc, documentId);
+  }
+}
+
+function decrement(m: Map<string, number>, key: string): void {
+  const n = (m.get(key) ?? 0) - 1;
+  if (n > 0) m.set(key, n);
+  else m.delete(key);
+}

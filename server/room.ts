@@ -1,0 +1,291 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { canEdit } from '../lib/auth/roles';
+import {
+  ProtocolError,
+  assertNever,
+  decodeAwarenessUpdate,
+  decodeMessage,
+  encodeAwarenessUpdate,
+  encodeMessage,
+  type AwarenessEntry,
+} from '../lib/protocol';
+import type { Role } from '../lib/storage/schema';
+import type { Identity, Peer } from './peer';
+
+/** What a room needs from outside: where durable writes go and whom to tell when they fail. */
+export interface RoomDeps {
+  /** Resolves once `update` is committed to the document's update log. */
+  persist(documentId: string, update: Uint8Array): Promise<void>;
+  /** Called once when a write failed; the room is unusable afterwards. */
+  onFailure(room: Room, error: unknown): void;
+  observer?: RoomObserver;
+}
+
+/** Hooks for metrics; the room does not know where the numbers go. */
+export interface RoomObserver {
+  updateApplied(): void;
+  /** Seconds from receiving an update-bearing message to sending its acknowledgement. */
+  acked(seconds: number): void;
+}
+
+interface PeerState {
+  /** Update-bearing messages received so far; acknowledgements count these. */
+  received: number;
+  /** Awareness client ids this connection announced; removed when it leaves. */
+  clientIds: Set<number>;
+  toldReadOnly: boolean;
+}
+
+/**
+ * Lifecycle of a room. `open` accepts peers; `unloading` drains writes before the room is
+ * dropped; `failed` means a write did not reach disk, so memory may hold more than the log
+ * and the room must be discarded and reloaded from storage.
+ */
+export type RoomPhase = { kind: 'open' } | { kind: 'unloading' } | { kind: 'failed'; error: unknown } | { kind: 'closed' };
+
+/** The `user` field the server puts into every awareness state of a connection. */
+export function awarenessUser(identity: Identity) {
+  return { id: identity.userId, name: identity.name, color: identity.color };
+}
+
+/** Yjs encodes "nothing" as two zero varints (no struct clients, no delete-set clients). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0;
+}
+
+/**
+ * One document in memory and the peers editing it. Knows nothing about sockets: peers are
+ * {@link Peer}s and frames are bytes. All document writes go through `deps.persist`.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  phase: RoomPhase = { kind: 'open' };
+  private readonly peers = new Map<Peer, PeerState>();
+  /** Which connection announced each awareness client id; others may not speak for it. */
+  private readonly clientOwners = new Map<number, Peer>();
+  /** The most recent write; writes settle in order, so this settling means all have. */
+  private lastWrite: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly documentId: string,
+    private readonly deps: RoomDeps,
+    stored: Uint8Array[] = [],
+  ) {
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+    this.applyStored(stored);
+  }
+
+  /**
+   * Applies stored updates (a snapshot or part of the log) while the room is being loaded, in
+   * one transaction with origin 'load', so nothing is persisted or relayed again. The update
+   * listener is detached meanwhile: with a listener attached, Yjs encodes every transaction as
+   * an update event, which doubles the cost of applying a large snapshot only for
+   * `onDocUpdate` to drop it.
+   */
+  applyStored(updates: readonly Uint8Array[]): void {
+    this.doc.off('update', this.onDocUpdate);
+    try {
+      this.doc.transact(() => {
+        for (const u of updates) Y.applyUpdate(this.doc, u, 'load');
+      }, 'load');
+    } finally {
+      if (this.phase.kind === 'open') this.doc.on('update', this.onDocUpdate);
+    }
+  }
+
+  get size(): number {
+    return this.peers.size;
+  }
+
+  /** Resolves when every change applied so far is on disk; rejects if a write failed. */
+  durable(): Promise<void> {
+    return this.lastWrite;
+  }
+
+  /** Adds a peer and starts the sync handshake. Returns false if the room no longer takes peers. */
+  join(peer: Peer): boolean {
+    if (this.phase.kind !== 'open') return false;
+    this.peers.set(peer, { received: 0, clientIds: new Set(), toldReadOnly: false });
+    if (peer.extensions) peer.send(encodeMessage({ type: 'role', role: peer.role }));
+    peer.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]);
+      peer.send(encodeMessage({ type: 'awareness', update }));
+    }
+    return true;
+  }
+
+  /**
+   * Applies a new role to a connection at once: from the next message on, its updates are
+   * applied or refused accordingly, and a client that opted in is told.
+   */
+  setRole(peer: Peer, role: Role): void {
+    peer.role = role;
+    const state = this.peers.get(peer);
+    if (!state) return;
+    state.toldReadOnly = false;
+    if (peer.extensions) peer.send(encodeMessage({ type: 'role', role }));
+  }
+
+  /** Removes a peer and its awareness states. */
+  leave(peer: Peer): void {
+    const state = this.peers.get(peer);
+    if (!state) return;
+    this.peers.delete(peer);
+    const ids = [...state.clientIds];
+    for (const id of ids) this.clientOwners.delete(id);
+    awarenessProtocol.removeAwarenessStates(this.awareness, ids, peer);
+  }
+
+  /**
+   * Handles one frame from `peer`. Throws {@link ProtocolError} when the frame is malformed;
+   * the caller closes that connection, and the room stays consistent for everyone else.
+   */
+  receive(peer: Peer, frame: Uint8Array): void {
+    const state = this.peers.get(peer);
+    if (!state || this.phase.kind !== 'open') return;
+    const m = decodeMessage(frame);
+    switch (m.type) {
+      case 'sync-step1': {
+        let update: Uint8Array;
+        try {
+          update = Y.encodeStateAsUpdate(this.doc, m.stateVector);
+        } catch (e) {
+          throw new ProtocolError(`invalid state vector: ${(e as Error).message}`);
+        }
+        peer.send(encodeMessage({ type: 'sync-step2', update }));
+        return;
+      }
+      case 'sync-step2':
+      case 'sync-update': {
+        state.received += 1;
+        const seq = state.received;
+        const t0 = performance.now();
+        this.applyFrom(peer, state, m.update);
+        if (peer.extensions) {
+          this.lastWrite.then(
+            () => {
+              if (this.phase.kind !== 'open' || !this.peers.has(peer)) return;
+              peer.send(encodeMessage({ type: 'ack', count: seq }));
+              this.deps.observer?.acked((performance.now() - t0) / 1000);
+            },
+            () => {},
+          );
+        }
+        return;
+      }
+      case 'awareness':
+        this.applyAwareness(peer, state, decodeAwarenessUpdate(m.update));
+        return;
+      case 'query-awareness': {
+        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]);
+        peer.send(encodeMessage({ type: 'awareness', update }));
+        return;
+      }
+      case 'auth-denied':
+      case 'ack':
+      case 'role':
+        throw new ProtocolError(`clients may not send ${m.type} messages`);
+      default:
+        assertNever(m);
+    }
+  }
+
+  private applyFrom(peer: Peer, state: PeerState, update: Uint8Array): void {
+    if (isEmptyUpdate(update)) return;
+    if (!canEdit(peer.role)) {
+      if (!state.toldReadOnly) {
+        state.toldReadOnly = true;
+        peer.send(encodeMessage({ type: 'auth-denied', reason: 'read-only: you can view this document but not edit it' }));
+      }
+      return;
+    }
+    try {
+      Y.applyUpdate(this.doc, update, peer);
+    } catch (e) {
+      this.dropPending();
+      throw new ProtocolError(`invalid update: ${(e as Error).message}`);
+    }
+    this.deps.observer?.updateApplied();
+    if (this.dropPending()) throw new ProtocolError('update depends on changes the server does not have; reconnect to resync');
+  }
+
+  /**
+   * Discards the part of an update Yjs could not integrate because it depends on changes the
+   * server does not have. Yjs would keep it and retry it on every later update, so garbage
+   * could pile up and slow the room for everyone. The sender is closed (see callers); its next
+   * sync step 2 sends the dropped part again with what it depends on. What did integrate was
+   * stored and relayed as usual. Returns whether anything was dropped.
+   */
+  private dropPending(): boolean {
+    const store = this.doc.store;
+    const had = store.pendingStructs !== null || store.pendingDs !== null;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    return had;
+  }
+
+  private applyAwareness(peer: Peer, state: PeerState, entries: AwarenessEntry[]): void {
+    const user = awarenessUser(peer.identity);
+    const kept: AwarenessEntry[] = [];
+    for (const e of entries) {
+      const owner = this.clientOwners.get(e.clientId);
+      if (owner !== undefined && owner !== peer) continue;
+      if (owner === undefined) {
+        this.clientOwners.set(e.clientId, peer);
+        state.clientIds.add(e.clientId);
+      }
+      kept.push(e.state === null ? e : { ...e, state: { ...e.state, user } });
+    }
+    if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), peer);
+  }
+
+  private track(update: Uint8Array): void {
+    const write = this.deps.persist(this.documentId, update);
+    this.lastWrite = write;
+    write.catch((e) => this.fail(e));
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === 'load') return;
+    this.track(update);
+    const frame = encodeMessage({ type: 'sync-update', update });
+    for (const p of this.peers.keys()) if (p !== origin) p.send(frame);
+  };
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = added.concat(updated, removed);
+    const frame = encodeMessage({ type: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed) });
+    for (const p of this.peers.keys()) if (p !== origin) p.send(frame);
+  };
+
+  private fail(error: unknown): void {
+    if (this.phase.kind === 'failed' || this.phase.kind === 'closed') return;
+    this.phase = { kind: 'failed', error };
+    this.deps.onFailure(this, error);
+  }
+
+  /** Closes every peer's connection (used on failure, deletion and shutdown). */
+  closeAll(code: number, reason: string): void {
+    for (const p of [...this.peers.keys()]) {
+      this.leave(p);
+      p.close(code, reason);
+    }
+  }
+
+  destroy(): void {
+    this.phase = { kind: 'closed' };
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

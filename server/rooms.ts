@@ -1,0 +1,213 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Storage } from '../lib/storage';
+import { isForeignKeyViolation } from '../lib/storage';
+import { CloseCode, assertNever } from '../lib/protocol';
+import type { CompactionScheduler } from './compaction/scheduler';
+import type { Peer } from './peer';
+import { Room, type RoomObserver } from './room';
+import type { UpdateWriter } from './writer';
+
+/** What the registry tells compaction: each load's tail, and each unload. */
+export type TailListener = Pick<CompactionScheduler, 'noteLoaded' | 'noteUnloaded'>;
+
+/**
+ * Loading applies stored updates this many at a time, and gives the event loop a turn once a
+ * run of them has taken LOAD_SLICE_MS, so a document with a huge log never stalls other rooms.
+ */
+const LOAD_APPLY_ROWS = 200;
+const LOAD_SLICE_MS = 5;
+
+/**
+ * A document's slot in the registry. A document is loading, open or unloading, never two at
+ * once, so it loads and unloads at most once at a time.
+ */
+type Slot =
+  | { kind: 'loading'; ready: Promise<Room> }
+  | { kind: 'open'; room: Room; idle?: NodeJS.Timeout }
+  | { kind: 'unloading'; done: Promise<void> };
+
+export interface RegistryOptions {
+  /** How long an empty room stays loaded before it unloads. */
+  unloadDelayMs: number;
+  /** Compaction learns each load's tail and each unload. */
+  tails: TailListener;
+  observer?: RoomObserver;
+}
+
+/** Loads rooms on demand, shares them between connections and frees them when empty. */
+export class RoomRegistry {
+  private readonly slots = new Map<string, Slot>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly writer: UpdateWriter,
+    private readonly log: Logger,
+    private readonly options: RegistryOptions,
+  ) {}
+
+  get openRooms(): number {
+    let n = 0;
+    for (const s of this.slots.values()) if (s.kind === 'open') n++;
+    return n;
+  }
+
+  /** The open room of `documentId`, loading it if needed (once, however many ask). */
+  async acquire(documentId: string): Promise<Room> {
+    for (;;) {
+      const slot = this.slots.get(documentId);
+      if (slot === undefined) return this.load(documentId);
+      switch (slot.kind) {
+        case 'loading':
+          return slot.ready;
+        case 'open':
+          return slot.room;
+        case 'unloading':
+          await slot.done;
+          continue;
+        default:
+          assertNever(slot);
+      }
+    }
+  }
+
+  /** Adds `peer` to the room of its document, retrying if that room was unloading meanwhile. */
+  async join(documentId: string, peer: Peer): Promise<Room> {
+    for (;;) {
+      const room = await this.acquire(documentId);
+      if (room.join(peer)) {
+        const slot = this.slots.get(documentId);
+        if (slot?.kind === 'open' && slot.idle) {
+          clearTimeout(slot.idle);
+          slot.idle = undefined;
+        }
+        return room;
+      }
+    }
+  }
+
+  /** Removes `peer`; the room unloads once its last peer is gone and its writes are durable. */
+  leave(room: Room, peer: Peer): void {
+    room.leave(peer);
+    this.releaseIfEmpty(room);
+  }
+
+  releaseIfEmpty(room: Room): void {
+    if (room.size > 0 || room.phase.kind !== 'open') return;
+    const slot = this.slots.get(room.documentId);
+    if (slot?.kind !== 'open' || slot.room !== room || slot.idle) return;
+    if (this.options.unloadDelayMs <= 0) return this.unload(room);
+    // Keep it a little, for a reload or a flaky network; whoever joins meanwhile cancels this.
+    slot.idle = setTimeout(() => {
+      slot.idle = undefined;
+      if (room.size === 0) this.unload(room);
+    }, this.options.unloadDelayMs);
+    slot.idle.unref();
+  }
+
+  private unload(room: Room): void {
+    if (room.phase.kind !== 'open') return;
+    room.phase = { kind: 'unloading' };
+    const done = room
+      .durable()
+      .catch(() => {})
+      .then(() => {
+        room.destroy();
+        if (this.slots.get(room.documentId)?.kind === 'unloading') this.slots.delete(room.documentId);
+        this.options.tails.noteUnloaded(room.documentId);
+      });
+    this.slots.set(room.documentId, { kind: 'unloading', done });
+  }
+
+  /** Closes every open room's connections with `code` and waits for all writes. */
+  async closeAll(code: number, reason: string): Promise<void> {
+    for (const slot of [...this.slots.values()]) {
+      if (slot.kind !== 'open') continue;
+      if (slot.idle) clearTimeout(slot.idle);
+      slot.idle = undefined;
+      slot.room.closeAll(code, reason);
+      this.unload(slot.room);
+    }
+    await Promise.all([...this.slots.values()].map((s) => (s.kind === 'unloading' ? s.done : undefined)));
+    await this.writer.drain();
+  }
+
+  /** Closes the connections of one document (e.g. it was deleted) and drops its room. */
+  closeDocument(documentId: string, code: number, reason: string): void {
+    const slot = this.slots.get(documentId);
+    if (slot?.kind === 'open') slot.room.closeAll(code, reason);
+  }
+
+  private load(documentId: string): Promise<Room> {
+    const ready = this.read(documentId);
+    this.slots.set(documentId, { kind: 'loading', ready });
+    ready.then(
+      (room) => this.slots.set(documentId, { kind: 'open', room }),
+      () => this.slots.delete(documentId),
+    );
+    return ready;
+  }
+
+  /**
+   * Builds the room from its snapshot and the log after it, yielding to the event loop between
+   * slices. Nobody can reach the room until this resolves, so no peer sees a partial document.
+   */
+  private async read(documentId: string): Promise<Room> {
+    const room = new Room(documentId, {
+      persist: (id, update) => this.writer.write(id, update),
+      onFailure: (r, error) => this.onFailure(r, error),
+      observer: this.options.observer,
+    });
+    let count = 0;
+    let bytes = 0;
+    let sliceStart = performance.now();
+    const breathe = async () => {
+      if (performance.now() - sliceStart < LOAD_SLICE_MS) return;
+      await nextTurn();
+      sliceStart = performance.now();
+    };
+    try {
+      for await (const chunk of this.storage.updates.read(documentId)) {
+        if (chunk.kind === 'snapshot') {
+          for (const segment of chunk.updates) {
+            room.applyStored([segment]);
+            await breathe();
+          }
+          // A snapshot after rows means a compaction ran during the load and folded (most of)
+          // them; the count only steers compaction, so starting it again is good enough.
+          count = bytes = 0;
+        } else {
+          for (let i = 0; i < chunk.rows.length; i += LOAD_APPLY_ROWS) {
+            const rows = chunk.rows.slice(i, i + LOAD_APPLY_ROWS);
+            room.applyStored(rows.map((r) => r.data));
+            count += rows.length;
+            for (const r of rows) bytes += r.data.length;
+            await breathe();
+          }
+        }
+        await breathe();
+      }
+    } catch (e) {
+      room.destroy();
+      throw e;
+    }
+    this.options.tails.noteLoaded(documentId, { count, bytes });
+    return room;
+  }
+
+  /**
+   * A write did not reach disk: memory now holds more than the log, so the room is dropped and
+   * its clients reconnect to a fresh load (and resend what was never acknowledged).
+   */
+  private onFailure(room: Room, error: unknown): void {
+    const deleted = isForeignKeyViolation(error);
+    if (deleted) this.log.info({ doc: room.documentId }, 'document deleted while open; closing its connections');
+    else this.log.error({ doc: room.documentId, err: error }, 'update log write failed; dropping room');
+    const slot = this.slots.get(room.documentId);
+    if (slot?.kind === 'open' && slot.room === room) this.slots.delete(room.documentId);
+    room.closeAll(deleted ? CloseCode.NotFound : CloseCode.InternalError, deleted ? 'document deleted' : 'storage failure; reconnect');
+    room.destroy();
+    // Nothing to compact for a deleted document or in the middle of storage trouble.
+    this.options.tails.noteUnloaded(room.documentId, false);
+  }
+}

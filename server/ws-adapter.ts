@@ -1,0 +1,183 @@
+import type { Logger } from 'pino';
+import { WebSocket, type RawData } from 'ws';
+import type { Config } from '../lib/config';
+import { newId } from '../lib/ids';
+import { CloseCode, ProtocolError, encodeAwarenessUpdate, encodeMessage } from '../lib/protocol';
+import type { Beating } from './heartbeat';
+import { ConnectionRate } from './limits';
+import type { Metrics } from './metrics';
+import type { Role } from '../lib/storage/schema';
+import type { Peer } from './peer';
+import type { Room } from './room';
+import type { RoomRegistry } from './rooms';
+import type { UpgradeDecision } from './upgrade';
+
+/** Frames a connection may send before its room has loaded; more means a misbehaving client. */
+const MAX_BUFFERED_FRAMES = 1000;
+const HEARTBEAT_FRAME = encodeMessage({ type: 'awareness', update: encodeAwarenessUpdate([]) });
+
+/** What every socket binding shares. */
+export interface AdapterContext {
+  rooms: RoomRegistry;
+  log: Logger;
+  metrics: Metrics;
+  config: Pick<Config, 'limits' | 'maxMessageBytes'>;
+  /** Called once when the connection is gone. */
+  onGone(peer: SocketPeer): void;
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A live socket bound to a room: the only place that knows both `ws` and the room. */
+export class SocketPeer implements Peer, Beating {
+  readonly id = newId().slice(0, 12);
+  readonly identity;
+  role;
+  readonly extensions: boolean;
+  readonly documentId: string;
+  readonly sessionId: string;
+  lastSentAt = Date.now();
+  /** When the client last sent something; live sessions are kept fresh only while used. */
+  lastReceivedAt = Date.now();
+  private room: Room | null = null;
+  private buffer: Uint8Array[] | null = [];
+  private closed = false;
+  private alive = true;
+  private readonly rate: ConnectionRate;
+
+  constructor(
+    private readonly ws: WebSocket,
+    accepted: Extract<UpgradeDecision, { kind: 'accept' }>,
+    private readonly ctx: AdapterContext,
+  ) {
+    this.identity = accepted.identity;
+    this.role = accepted.role;
+    this.extensions = accepted.extensions;
+    this.documentId = accepted.documentId;
+    this.sessionId = accepted.sessionId;
+    this.rate = new ConnectionRate(ctx.config.limits, ctx.config.maxMessageBytes);
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', (code) => this.onClose(code));
+    ws.on('error', (err) => this.ctx.log.warn({ conn: this.id, doc: this.documentId, err: err.message }, 'socket error'));
+    void this.attach();
+  }
+
+  get userId(): string {
+    return this.identity.userId;
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.lastSentAt = Date.now();
+    this.ws.send(frame);
+    this.ctx.metrics.bytesOut.inc(frame.byteLength);
+    if (this.ws.bufferedAmount > this.ctx.config.limits.maxBufferedBytes) {
+      // The client reads slower than the document changes; holding more would grow without bound.
+      this.ctx.log.warn({ conn: this.id, doc: this.documentId, buffered: this.ws.bufferedAmount }, 'slow consumer; dropping connection');
+      this.drop('slow_consumer');
+    }
+  }
+
+  /** Applies a changed role at once (the room refuses or accepts the next update by it). */
+  applyRole(role: Role): void {
+    if (this.room) this.room.setRole(this, role);
+    else this.role = role;
+  }
+
+  beat(): void {
+    this.send(HEARTBEAT_FRAME);
+  }
+
+  probe(): boolean {
+    if (!this.alive) {
+      this.ctx.log.info({ conn: this.id, doc: this.documentId }, 'no pong; reaping dead connection');
+      this.drop('dead');
+      return false;
+    }
+    this.alive = false;
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  /** Ends the connection at once, without a close handshake (it could not get through). */
+  private drop(why: string): void {
+    this.ctx.metrics.closed.inc({ code: why });
+    this.ws.terminate();
+  }
+
+  private async attach(): Promise<void> {
+    try {
+      const room = await this.ctx.rooms.join(this.documentId, this);
+      if (this.closed) {
+        this.ctx.rooms.leave(room, this);
+        return;
+      }
+      this.room = room;
+      const pending = this.buffer ?? [];
+      this.buffer = null;
+      for (const frame of pending) if (!this.deliver(frame)) return;
+    } catch (err) {
+      this.ctx.log.error({ conn: this.id, doc: this.documentId, err }, 'could not load document');
+      this.close(CloseCode.InternalError, 'could not load document; retry');
+    }
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closed) return;
+    if (!isBinary) {
+      this.close(CloseCode.UnsupportedData, 'binary frames only');
+      return;
+    }
+    const frame = toBytes(data);
+    this.lastReceivedAt = Date.now();
+    this.ctx.metrics.bytesIn.inc(frame.byteLength);
+    if (!this.rate.allow(frame.byteLength)) {
+      this.ctx.log.warn({ conn: this.id, doc: this.documentId }, 'rate limit exceeded; closing connection');
+      this.close(CloseCode.PolicyViolation, 'rate limit exceeded');
+      return;
+    }
+    if (this.buffer) {
+      if (this.buffer.length >= MAX_BUFFERED_FRAMES) this.close(CloseCode.PolicyViolation, 'too many frames before sync');
+      else this.buffer.push(frame);
+      return;
+    }
+    this.deliver(frame);
+  }
+
+  /** Hands one frame to the room; a malformed frame closes only this connection. */
+  private deliver(frame: Uint8Array): boolean {
+    if (!this.room || this.closed) return false;
+    this.ctx.metrics.frames.inc();
+    try {
+      this.room.receive(this, frame);
+      return true;
+    } catch (err) {
+      if (err instanceof ProtocolError) {
+        this.ctx.log.warn({ conn: this.id, doc: this.documentId, reason: err.message }, 'malformed frame; closing connection');
+        this.close(CloseCode.InvalidData, err.message.slice(0, 120));
+      } else {
+        this.ctx.log.error({ conn: this.id, doc: this.documentId, err }, 'failed to handle frame');
+        this.close(CloseCode.InternalError, 'internal error');
+      }
+      return false;
+    }
+  }
+
+  private onClose(code: number): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.metrics.closed.inc({ code: String(code) });
+    this.ctx.log.debug({ conn: this.id, doc: this.documentId, code }, 'connection closed');
+    if (this.room) this.ctx.rooms.leave(this.room, this);
+    this.ctx.onGone(this);
+  }
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+
+/**
+ * Tests that assert how long the event loop may be blocked. They run after all other files,
+ * alone, so that other test files competing for the CPU do not decide the outcome.
+ */
+const TIMING = ['server/**/*.timing.test.ts'];
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@': root,
+      // `server-only` throws outside React Server Components; tests run server code directly.
+      'server-only': path.join(root, 'test/server-only-stub.ts'),
+    },
+  },
+  test: {
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'web/**/*.test.ts'],
+          exclude: TIMING,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      { extends: true, test: { name: 'timing', include: TIMING, sequence: { groupOrder: 1 } } },
+    ],
+  },
+});
