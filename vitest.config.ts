@@ -19,6 +19,7 @@ export default defineConfig({
   },
   test: {
     pool: 'forks',
+    setupFiles: ['test/isolate-env.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [

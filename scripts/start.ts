@@ -21,7 +21,7 @@ async function main() {
     throw e;
   }
   // Migrate once here, so the two processes never race to create the schema.
-  const storage = await openStorage({ sqliteFile: config.databaseFile });
+  const storage = await openStorage({ target: config.storage });
   await storage.close();
   if (!dev) await ensureBuild();
 

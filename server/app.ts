@@ -63,7 +63,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     afterUpdates: config.compactAfterUpdates,
     afterBytes: config.compactAfterBytes,
     // The worker opens its own connection to the same file (WAL: it reads and writes while we do).
-    compactor: new CompactionWorker({ sqliteFile: config.databaseFile }),
+    compactor: new CompactionWorker({ target: config.storage }),
     log,
   });
   const writer = new UpdateWriter(storage, {

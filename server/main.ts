@@ -7,7 +7,7 @@ import { createLogger } from './log';
 async function main() {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
-  const storage = await openStorage({ sqliteFile: config.databaseFile });
+  const storage = await openStorage({ target: config.storage });
   const server = await startCollabServer({ config, storage, log });
   log.info({ port: server.port, origins: config.allowedOrigins, tls: !!config.tls }, `collaboration server listening on port ${server.port}${config.tls ? ' (wss)' : ''}`);
 

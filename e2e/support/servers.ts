@@ -26,6 +26,10 @@ export const e2eEnv = () => {
       COLLAB_PORT: String(collabPort),
       APP_ORIGIN: `http://localhost:${appPort}`,
       DATA_DIR: dataDir,
+      // The browser suites run on the default storage (SQLite) and one server, whatever the
+      // environment says; Postgres and Redis have their own suites.
+      DATABASE_URL: '',
+      REDIS_URL: '',
       LOG_LEVEL: 'warn',
       NEXT_TELEMETRY_DISABLED: '1',
       // Every browser here signs up and logs in from the same loopback address.

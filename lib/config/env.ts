@@ -76,6 +76,17 @@ const trustProxy = z.string().transform((v, ctx) => {
   return t ?? { kind: 'none' as const };
 });
 const file = z.string().min(1);
+const urlWithScheme = (schemes: string[], message: string) =>
+  z.string().transform((v, ctx) => {
+    try {
+      const u = new URL(v);
+      if (!schemes.includes(u.protocol) || !u.hostname) throw new Error();
+      return v;
+    } catch {
+      ctx.addIssue({ code: 'custom', message });
+      return '';
+    }
+  });
 
 interface Setting<T> {
   schema: z.ZodType<T>;
@@ -87,6 +98,8 @@ const settings = {
   COLLAB_PORT: { schema: port, expected: 'a TCP port number between 1 and 65535' },
   HOST: { schema: z.string().min(1), expected: 'an interface address to listen on, e.g. 0.0.0.0 or 127.0.0.1' },
   DATA_DIR: { schema: z.string().min(1), expected: 'a directory path for the SQLite database' },
+  DATABASE_URL: { schema: urlWithScheme(['postgres:', 'postgresql:'], 'bad url'), expected: 'a Postgres URL like postgres://user:password@host:5432/database (unset: SQLite under DATA_DIR)' },
+  REDIS_URL: { schema: urlWithScheme(['redis:', 'rediss:'], 'bad url'), expected: 'a Redis URL like redis://host:6379 (unset: a single collaboration server)' },
   APP_ORIGIN: { schema: origin, expected: 'an origin like http://localhost:3000 (scheme, host and optional port; no path)' },
   ALLOWED_ORIGINS: { schema: originList, expected: 'a comma-separated list of origins like https://docs.example.com' },
   COLLAB_URL: { schema: wsUrl, expected: 'a ws:// or wss:// URL where browsers reach the collaboration server' },

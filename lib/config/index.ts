@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { TrustProxy } from '../http/client-ip';
 import { ConfigError, readSettings, resolveDataDir } from './env';
 import { checkTlsFiles, type TlsFiles } from './tls';
+import type { StorageTarget } from '../storage/db';
 
 export { ConfigError } from './env';
 export type { TlsFiles } from './tls';
@@ -15,8 +16,12 @@ export interface Config {
   /** Interface both servers listen on; undefined means all interfaces. */
   host: string | undefined;
   dataDir: string;
-  /** The SQLite database file inside `dataDir`. */
+  /** The SQLite database file inside `dataDir` (used unless `DATABASE_URL` names Postgres). */
   databaseFile: string;
+  /** Where all data lives: that SQLite file, or Postgres when `DATABASE_URL` is set. */
+  storage: StorageTarget;
+  /** Redis between collaboration servers (`REDIS_URL`); undefined: one server alone. */
+  redisUrl: string | undefined;
   /** The origin users load the app from; state-changing requests must carry it. */
   appOrigin: string;
   /** Origins allowed to open collaboration sockets (exact match). */
@@ -96,6 +101,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: s.HOST,
     dataDir,
     databaseFile: path.join(dataDir, 'tandem.db'),
+    storage: s.DATABASE_URL ? { kind: 'postgres', url: s.DATABASE_URL } : { kind: 'sqlite', file: path.join(dataDir, 'tandem.db') },
+    redisUrl: s.REDIS_URL,
     appOrigin,
     allowedOrigins: s.ALLOWED_ORIGINS ?? [appOrigin],
     collabUrl,

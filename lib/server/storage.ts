@@ -11,6 +11,6 @@ type Holder = { [KEY]?: Promise<Storage> };
  */
 export function appStorage(): Promise<Storage> {
   const g = globalThis as Holder;
-  g[KEY] ??= openStorage({ sqliteFile: getConfig().databaseFile });
+  g[KEY] ??= openStorage({ target: getConfig().storage });
   return g[KEY];
 }

@@ -3,9 +3,12 @@ import { decodeSnapshotData, isForeignKeyViolation, type Storage } from '.';
 
 /**
  * The storage contract: every backend must pass these. Call it from a test file per backend
- * with a function that opens a fresh, migrated, empty database.
+ * with a function that opens a fresh, migrated, empty database, and (for a backend where
+ * several processes write at once) one that opens a second connection to that same database,
+ * as another server process would. SQLite has no such second writer here: two connections in
+ * one thread would wait on each other's locks synchronously.
  */
-export function storageContract(backend: string, open: () => Promise<Storage>) {
+export function storageContract(backend: string, open: () => Promise<Storage>, openAnother?: (first: Storage) => Promise<Storage>) {
   describe(`storage contract: ${backend}`, () => {
     let s: Storage;
     const now = 1_700_000_000_000;
@@ -299,6 +302,41 @@ export function storageContract(backend: string, open: () => Promise<Storage>) {
       // The new snapshot comes last and covers the rows the reader never saw.
       expect(plainSnapshot(rest[rest.length - 1] as { updates: Uint8Array[] })).toEqual({ kind: 'snapshot', updates: [[200]], uptoId: ids[14] });
       expect(await s.updates.loadState(d.id)).toMatchObject({ snapshot: { uptoId: ids[14] }, tailCount: 10, lastId: ids[24] });
+    });
+
+    it('makes ids visible in increasing order to followers while two connections write at once', async () => {
+      // Followers (room loads, compaction, the access-event watcher) read "id > last seen": a row
+      // or event committed with a lower id after a higher one was seen would be skipped for good.
+      const other = openAnother ? await openAnother(s) : s;
+      try {
+        const d = await s.documents.create({ title: 'Race', ownerId: (await user()).id, now });
+        const startEvent = await s.events.lastId();
+        let writing = true;
+        const writers = [s, other].map(async (w, k) => {
+          for (let i = 0; i < 60; i++) {
+            await w.updates.append([{ documentId: d.id, data: new Uint8Array([k, i]) }], now);
+            await w.events.record({ kind: 'document', documentId: d.id }, now);
+          }
+        });
+        const done = Promise.all(writers).finally(() => (writing = false));
+        const seenRows: number[] = [];
+        const seenEvents: number[] = [];
+        let afterRow = 0;
+        let afterEvent = startEvent;
+        for (let more = true; more; ) {
+          more = writing;
+          for (const r of await s.updates.page(d.id, afterRow, 1000)) (seenRows.push(r.id), (afterRow = r.id));
+          for (const e of await s.events.after(afterEvent)) (seenEvents.push(e.id), (afterEvent = e.id));
+        }
+        await done;
+        // Every row and event was seen by following alone: none committed behind the follower.
+        expect(seenRows).toEqual((await s.updates.page(d.id, 0, 1000)).map((r) => r.id));
+        expect(seenRows).toHaveLength(120);
+        expect(seenEvents).toEqual((await s.events.after(startEvent, 1000)).map((e) => e.id));
+        expect(seenEvents).toHaveLength(120);
+      } finally {
+        if (other !== s) await other.close();
+      }
     });
   });
 }

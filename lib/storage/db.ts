@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -11,6 +12,9 @@ export interface Connection {
   dialect: Dialect;
   close(): Promise<void>;
 }
+
+/** Where the data lives: a SQLite file (the default) or a Postgres database. */
+export type StorageTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
 
 /**
  * Opens the SQLite file with the settings durability depends on: WAL so the app and the
@@ -33,4 +37,80 @@ export function openSqlite(file: string): Connection {
       await db.destroy();
     },
   };
+}
+
+// Every bigint column holds a time in ms or a row id, both far below 2^53: read them as numbers.
+const PG_INT8 = 20;
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8 && format !== 'binary') return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/**
+ * Opens a pool to Postgres. Durability comes from Postgres itself (`synchronous_commit` on, its
+ * default): a commit has returned only once it is flushed to the WAL. `schema` confines every
+ * table to one schema (created if missing), so test suites can share a database.
+ */
+export function openPostgres(url: string, schema?: string, max = 10): Connection {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: pgTypes,
+    options: schema ? `-c search_path=${schema}` : undefined,
+    application_name: 'tandem',
+  });
+  // An idle client that loses its server emits 'error' on the pool; the next query reconnects.
+  pool.on('error', () => {});
+  let ready: Promise<void> | undefined;
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: async () => {
+        if (schema) ready ??= pool.query(`create schema if not exists ${schema}`).then(() => undefined);
+        await ready;
+        return pool;
+      },
+    }),
+  });
+  return {
+    db,
+    dialect: 'postgres',
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+export function openTarget(target: StorageTarget): Connection {
+  switch (target.kind) {
+    case 'sqlite':
+      return openSqlite(target.file);
+    case 'postgres':
+      return openPostgres(target.url, target.schema);
+    default: {
+      const never: never = target;
+      throw new Error(`unknown storage ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * Takes Postgres transaction-scoped advisory locks on `keys` (sorted, so two transactions never
+ * wait on each other in opposite orders); a no-op on SQLite, where a write transaction already
+ * excludes every other writer. Used where readers assume ids become visible in increasing
+ * order: a sequence hands out ids at insert time, but transactions commit in any order.
+ */
+export async function lockKeys(db: Db, keys: string[]): Promise<void> {
+  if (!isPostgres(db)) return;
+  for (const k of [...new Set(keys)].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${k}, 0))`.execute(db);
+  }
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { lockKeys } from './db';
 import type { AccessEventKind, Database } from './schema';
 
 export interface AccessEvent {
@@ -15,6 +16,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Records an access change, inside the caller's transaction when it passes one. */
 export async function recordAccessEvent(db: Db, e: AccessEventInput, now: number): Promise<void> {
+  // Followers read `id > last seen`: on Postgres, events from several processes must become
+  // visible in id order, so recording one is serialised (held until the caller commits).
+  // Outside a transaction the lock would end at once, so take one of our own.
+  if (!db.isTransaction) return db.transaction().execute((trx) => recordAccessEvent(trx, e, now));
+  await lockKeys(db, ['access_events']);
   await db
     .insertInto('access_events')
     .values({

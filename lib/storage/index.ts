@@ -1,5 +1,5 @@
 import { migrate } from './migrations';
-import { openSqlite, type Connection } from './db';
+import { openTarget, type Connection, type StorageTarget } from './db';
 import { Documents } from './documents';
 import { AccessEvents } from './events';
 import { Links } from './links';
@@ -23,6 +23,7 @@ export type { StoredChunk, StoredRow, StoredState } from './updates';
 export { READ_PAGE_ROWS } from './updates';
 export { normalizeEmail } from './users';
 export { isForeignKeyViolation } from './errors';
+export type { StorageTarget } from './db';
 
 /** The one storage layer: repositories over a Kysely connection (SQLite today, Postgres next). */
 export class Storage {
@@ -52,18 +53,23 @@ export class Storage {
   }
 }
 
-export interface StorageOptions {
-  sqliteFile: string;
+export type StorageOptions = ({ sqliteFile: string } | { target: StorageTarget }) & {
   /**
    * Bring the schema up to date first (the default). A second connection opened by a process
    * that already migrated (the compaction worker) skips it.
    */
   migrate?: boolean;
-}
+};
 
-/** Opens the SQLite database at `file`, migrating it to the latest schema. */
+/** Opens the database (a SQLite file unless a Postgres target is given), migrating it to the latest schema. */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
-  const connection = openSqlite(options.sqliteFile);
-  if (options.migrate ?? true) await migrate(connection.db, connection.dialect);
+  const target: StorageTarget = 'target' in options ? options.target : { kind: 'sqlite', file: options.sqliteFile };
+  const connection = openTarget(target);
+  try {
+    if (options.migrate ?? true) await migrate(connection.db, connection.dialect);
+  } catch (e) {
+    await connection.close();
+    throw e;
+  }
   return new Storage(connection);
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { lockKeys } from './db';
 import type { Database } from './schema';
 import type { Snapshots } from './snapshots';
 
@@ -41,12 +42,14 @@ export class Updates {
    */
   async append(entries: { documentId: string; data: Uint8Array }[], now: number): Promise<void> {
     if (entries.length === 0) return;
+    const docs = [...new Set(entries.map((e) => e.documentId))];
     await this.db.transaction().execute(async (trx) => {
+      // Per-document order of visibility (see read()), also across several servers on Postgres.
+      await lockKeys(trx, docs.map((d) => `updates:${d}`));
       await trx
         .insertInto('updates')
         .values(entries.map((e) => ({ document_id: e.documentId, data: e.data, created_at: now })))
         .execute();
-      const docs = [...new Set(entries.map((e) => e.documentId))];
       await trx.updateTable('documents').set({ updated_at: now }).where('id', 'in', docs).execute();
     });
   }
@@ -95,8 +98,9 @@ export class Updates {
    * covers every row the read may have missed, and rows above it were never deleted. Yjs
    * updates are idempotent and commute, so rows it also covers do no harm.
    *
-   * Assumes update ids become visible in increasing order, which holds while one writer
-   * appends at a time (SQLite always; the UpdateWriter's serial commits on Postgres).
+   * Relies on a document's update ids becoming visible in increasing order: SQLite has one
+   * writer at a time; on Postgres, append() holds a per-document advisory lock from taking ids
+   * to commit, so this holds even with several collaboration servers appending.
    */
   async *read(documentId: string, pageRows = READ_PAGE_ROWS): AsyncGenerator<StoredChunk> {
     const first = await this.snapshots.get(documentId);

@@ -1,9 +1,10 @@
+import type { StorageTarget } from '../../lib/storage';
 import type { CompactOptions, CompactionOutcome } from './compact';
 
 /** What the compaction worker is started with. */
 export interface WorkerConfig {
-  /** The database file; the worker opens its own connection (WAL lets both work at once). */
-  sqliteFile: string;
+  /** The database; the worker opens its own connection (SQLite's WAL lets both work at once). */
+  target: StorageTarget;
   options?: Partial<CompactOptions>;
 }
 

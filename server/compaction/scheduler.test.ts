@@ -29,7 +29,7 @@ function capture() {
 /** A real scheduler, worker and writer, wired as in the server. */
 function setup(thresholds: { afterUpdates: number; afterBytes: number }, sqliteFile = file) {
   const { log, lines } = capture();
-  const scheduler = new CompactionScheduler({ ...thresholds, compactor: new CompactionWorker({ sqliteFile }), log });
+  const scheduler = new CompactionScheduler({ ...thresholds, compactor: new CompactionWorker({ target: { kind: 'sqlite', file: sqliteFile } }), log });
   const writer = new UpdateWriter(s, { onCommitted: (e) => scheduler.noteAppended(e) });
   return { scheduler, writer, lines };
 }

@@ -36,7 +36,7 @@ async function storedText(documentId: string) {
 
 describe('CompactionWorker', () => {
   it('compacts in a worker thread over its own connection', async () => {
-    const w = new CompactionWorker({ sqliteFile: file });
+    const w = new CompactionWorker({ target: { kind: 'sqlite', file } });
     const a = await typedDoc(500);
     const b = await typedDoc(20);
     // Jobs sent back to back are answered in order, each with its own outcome.
@@ -52,7 +52,7 @@ describe('CompactionWorker', () => {
 
   it('reports a failed job and keeps serving', async () => {
     // A database without the schema: every query in the worker fails.
-    const w = new CompactionWorker({ sqliteFile: path.join(dir, 'empty.db') });
+    const w = new CompactionWorker({ target: { kind: 'sqlite', file: path.join(dir, 'empty.db') } });
     await expect(w.run('some-document')).rejects.toThrow(/no such table/);
     await expect(w.run('some-document')).rejects.toThrow(/no such table/);
     await w.close();
@@ -61,7 +61,7 @@ describe('CompactionWorker', () => {
   it('stops mid-job on close, leaving the document intact for the next compaction', async () => {
     const d = await typedDoc(3000);
     // Tiny delete chunks with pauses keep the job running long enough to be interrupted.
-    const w = new CompactionWorker({ sqliteFile: file, options: { deleteChunkRows: 10, deletePauseMs: 5 } });
+    const w = new CompactionWorker({ target: { kind: 'sqlite', file }, options: { deleteChunkRows: 10, deletePauseMs: 5 } });
     const job = w.run(d.id);
     const settled = job.then(
       () => 'finished',
@@ -75,7 +75,7 @@ describe('CompactionWorker', () => {
     expect(left).toBeGreaterThan(0);
     expect(left).toBeLessThan(3000);
     expect(await storedText(d.id)).toBe(d.text);
-    const again = new CompactionWorker({ sqliteFile: file });
+    const again = new CompactionWorker({ target: { kind: 'sqlite', file } });
     expect(await again.run(d.id)).toEqual({ kind: 'nothing-to-do', rowsDeleted: left });
     expect(await storedText(d.id)).toBe(d.text);
     await again.close();

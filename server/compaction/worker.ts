@@ -11,7 +11,7 @@ import type { JobReply, JobRequest, WorkerConfig } from './jobs';
 const config = workerData as WorkerConfig;
 const port = parentPort!;
 // The main thread migrated the schema before starting us; a second migrator would only race it.
-const storage = openStorage({ sqliteFile: config.sqliteFile, migrate: false });
+const storage = openStorage({ target: config.target, migrate: false });
 // A failure to open is reported by every job that awaits it, not as an unhandled rejection.
 storage.catch(() => {});
 let queue: Promise<void> = Promise.resolve();

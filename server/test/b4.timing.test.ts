@@ -112,7 +112,7 @@ describe('compaction of the B4 trace (259,778 single-character edits)', () => {
     const scheduler = new CompactionScheduler({
       afterUpdates: 1000,
       afterBytes: 1024 * 1024,
-      compactor: new CompactionWorker({ sqliteFile: file }),
+      compactor: new CompactionWorker({ target: { kind: 'sqlite', file } }),
       log,
     });
     const writer = new UpdateWriter(storage, { onCommitted: (e) => scheduler.noteAppended(e) });

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { connectDocument, type CollabConnection } from '../../lib/client/provider';
 import { loadConfig, type Config } from '../../lib/config';
 import { startSession } from '../../lib/auth/session';
-import { openStorage, type Storage } from '../../lib/storage';
+import { openStorage, type Storage, type StorageTarget } from '../../lib/storage';
 import { startCollabServer, type CollabServer } from '../app';
 
 export const APP_ORIGIN = 'http://localhost:3000';
@@ -30,19 +30,23 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** A real collaboration server on port 0 over a real SQLite file. */
-export async function startHarness(extra: Record<string, string> = {}, opts: { heartbeatMs?: number; pingMs?: number; sessionCheckMs?: number; accessPollMs?: number } = {}): Promise<Harness> {
-  const config = testConfig(extra);
+/** A real collaboration server on port 0 over a real SQLite file (or `opts.target`, e.g. Postgres). */
+export async function startHarness(
+  extra: Record<string, string> = {},
+  { target, ...opts }: { heartbeatMs?: number; pingMs?: number; sessionCheckMs?: number; accessPollMs?: number; target?: StorageTarget } = {},
+): Promise<Harness> {
+  const base = testConfig(extra);
+  const config = target ? { ...base, storage: target } : base;
   const log = pino({ level: 'silent' });
   const h = {
     config,
-    storage: await openStorage({ sqliteFile: config.databaseFile }),
+    storage: await openStorage({ target: config.storage }),
     server: undefined as unknown as CollabServer,
     url: '',
     async restart() {
       await h.server.close();
       await h.storage.close();
-      h.storage = await openStorage({ sqliteFile: config.databaseFile });
+      h.storage = await openStorage({ target: config.storage });
       h.server = await startCollabServer({ config, storage: h.storage, log, port: 0, ...opts });
       h.url = `ws://127.0.0.1:${h.server.port}`;
     },
