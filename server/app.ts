@@ -12,6 +12,9 @@ import type { Storage } from '../lib/storage';
 import { CompactionScheduler } from './compaction/scheduler';
 import { CompactionWorker } from './compaction/worker-client';
 import { AccessWatcher } from './access-watch';
+import { RedisBus } from './cluster/bus';
+import { Cluster } from './cluster/cluster';
+import { LockedCompactor } from './cluster/compaction-lock';
 import { startHeartbeat } from './heartbeat';
 import { ConnectionCaps } from './limits';
 import { createMetrics, type Metrics, type RejectReason } from './metrics';
@@ -44,6 +47,8 @@ export interface CollabServer {
   readonly metrics: Metrics;
   /** Background compaction of update logs; `stats` feeds metrics. */
   readonly compaction: CompactionScheduler;
+  /** The link to other collaboration servers when `config.redisUrl` is set. */
+  readonly cluster: Cluster | undefined;
   /**
    * Graceful stop (SIGTERM): refuses new connections, makes every applied update durable and
    * acknowledges it, then closes sockets with 1012 so clients reconnect elsewhere or later.
@@ -59,11 +64,15 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
   let phase: Phase = { kind: 'running' };
   const peers = new Set<SocketPeer>();
   const caps = new ConnectionCaps(config.limits);
+  const bus = config.redisUrl ? new RedisBus(config.redisUrl, log) : undefined;
+  const cluster = bus ? new Cluster(bus, log) : undefined;
+  // The worker opens its own connection to the same database (SQLite's WAL: it reads and writes while we do).
+  const worker = new CompactionWorker({ target: config.storage });
   const compaction = new CompactionScheduler({
     afterUpdates: config.compactAfterUpdates,
     afterBytes: config.compactAfterBytes,
-    // The worker opens its own connection to the same file (WAL: it reads and writes while we do).
-    compactor: new CompactionWorker({ target: config.storage }),
+    // With several servers, one compacts a document at a time (a Redis lock).
+    compactor: bus ? new LockedCompactor(worker, bus.cmd, () => bus.ready) : worker,
     log,
   });
   const writer = new UpdateWriter(storage, {
@@ -77,7 +86,9 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     unloadDelayMs: config.roomUnloadDelayMs,
     tails: compaction,
     observer: { updateApplied: () => metrics.updates.inc(), acked: (s) => metrics.ackLatency.observe(s) },
+    cluster,
   });
+  await cluster?.start();
   const metrics = createMetrics({ connections: () => peers.size, rooms: () => rooms.openRooms, compaction: () => compaction.stats });
   const access = new AccessWatcher({
     storage,
@@ -177,6 +188,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     rooms,
     metrics,
     compaction,
+    cluster,
     async close() {
       switch (phase.kind) {
         case 'running':
@@ -197,11 +209,33 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
       await compaction.close();
       await rooms.closeAll(CloseCode.ServiceRestart, 'server restarting');
       await writer.drain();
+      await cluster?.close();
       stopHeartbeat();
+      // Give the close frames a moment to go out and be answered: terminating at once can
+      // drop a frame still in the socket's buffer, and the client would see 1006, not 1012.
+      await settleCloses(wss, 1000);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       http.closeAllConnections();
       phase = { kind: 'closed' };
     },
   };
+}
+
+/** Resolves once every socket of `wss` has closed, or after `ms`. */
+function settleCloses(wss: WebSocketServer, ms: number): Promise<void> {
+  const open = [...wss.clients].filter((ws) => ws.readyState !== ws.CLOSED);
+  if (open.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    let left = open.length;
+    for (const ws of open) {
+      ws.once('close', () => {
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+  });
 }

@@ -11,6 +11,8 @@ import {
   type AwarenessEntry,
 } from '../lib/protocol';
 import type { Role } from '../lib/storage/schema';
+import { AwarenessOwners } from './awareness-owners';
+import { REMOTE, type RoomLink } from './room-link';
 import type { Identity, Peer } from './peer';
 
 /** What a room needs from outside: where durable writes go and whom to tell when they fail. */
@@ -32,8 +34,6 @@ export interface RoomObserver {
 interface PeerState {
   /** Update-bearing messages received so far; acknowledgements count these. */
   received: number;
-  /** Awareness client ids this connection announced; removed when it leaves. */
-  clientIds: Set<number>;
   toldReadOnly: boolean;
 }
 
@@ -63,10 +63,10 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   phase: RoomPhase = { kind: 'open' };
   private readonly peers = new Map<Peer, PeerState>();
-  /** Which connection announced each awareness client id; others may not speak for it. */
-  private readonly clientOwners = new Map<number, Peer>();
+  private readonly owners = new AwarenessOwners();
   /** The most recent write; writes settle in order, so this settling means all have. */
   private lastWrite: Promise<void> = Promise.resolve();
+  link: RoomLink | undefined;
 
   constructor(
     readonly documentId: string,
@@ -109,7 +109,7 @@ export class Room {
   /** Adds a peer and starts the sync handshake. Returns false if the room no longer takes peers. */
   join(peer: Peer): boolean {
     if (this.phase.kind !== 'open') return false;
-    this.peers.set(peer, { received: 0, clientIds: new Set(), toldReadOnly: false });
+    this.peers.set(peer, { received: 0, toldReadOnly: false });
     if (peer.extensions) peer.send(encodeMessage({ type: 'role', role: peer.role }));
     peer.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
     const states = this.awareness.getStates();
@@ -137,8 +137,7 @@ export class Room {
     const state = this.peers.get(peer);
     if (!state) return;
     this.peers.delete(peer);
-    const ids = [...state.clientIds];
-    for (const id of ids) this.clientOwners.delete(id);
+    const ids = this.owners.release(peer);
     awarenessProtocol.removeAwarenessStates(this.awareness, ids, peer);
   }
 
@@ -167,6 +166,9 @@ export class Room {
         const seq = state.received;
         const t0 = performance.now();
         this.applyFrom(peer, state, m.update);
+        // A sync step 2 leaves out what this server already has, yet its acknowledgement covers
+        // all of the client's changes: vouch for the ones only another server has stored (or not).
+        if (m.type === 'sync-step2') for (const u of this.link?.takeUnconfirmed() ?? []) this.track(u);
         if (peer.extensions) {
           this.lastWrite.then(
             () => {
@@ -180,7 +182,7 @@ export class Room {
         return;
       }
       case 'awareness':
-        this.applyAwareness(peer, state, decodeAwarenessUpdate(m.update));
+        this.applyAwareness(peer, decodeAwarenessUpdate(m.update));
         return;
       case 'query-awareness': {
         const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]);
@@ -230,18 +232,51 @@ export class Room {
     return had;
   }
 
-  private applyAwareness(peer: Peer, state: PeerState, entries: AwarenessEntry[]): void {
-    const user = awarenessUser(peer.identity);
-    const kept: AwarenessEntry[] = [];
-    for (const e of entries) {
-      const owner = this.clientOwners.get(e.clientId);
-      if (owner !== undefined && owner !== peer) continue;
-      if (owner === undefined) {
-        this.clientOwners.set(e.clientId, peer);
-        state.clientIds.add(e.clientId);
-      }
-      kept.push(e.state === null ? e : { ...e, state: { ...e.state, user } });
+  /**
+   * Applies a change relayed by another server: local peers get it, storage does not (its
+   * origin stores it). Returns false when it depends on changes this room lacks; that part is
+   * dropped and the caller resyncs. Throws on bytes Yjs cannot read.
+   */
+  applyRemote(update: Uint8Array): boolean {
+    if (this.phase.kind !== 'open') return true;
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE);
+    } catch (e) {
+      this.dropPending();
+      throw e;
     }
+    return !this.dropPending();
+  }
+
+  /** Awareness from another server; states of this server's own connections are never overridden from outside. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.phase.kind !== 'open') return;
+    const kept = this.owners.admitRemote(decodeAwarenessUpdate(update));
+    if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), REMOTE);
+  }
+
+  /** Stores changes that arrived from another server (when this one must vouch for them). */
+  persistRemote(updates: readonly Uint8Array[]): void {
+    if (this.phase.kind !== 'open') return;
+    for (const u of updates) this.track(u);
+  }
+
+  /** The awareness states of this server's own connections (for a server that just arrived), or null. */
+  localAwareness(): Uint8Array | null {
+    const states = this.awareness.getStates();
+    const ids = this.owners.localIds().filter((id) => states.has(id));
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
+
+  /** What a holder of `stateVector` lacks (all content after it, and every deletion). */
+  diffFor(stateVector: Uint8Array): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  }
+
+  /** Applies what `peer` may say about awareness, with `user` stamped from its account. */
+  private applyAwareness(peer: Peer, entries: AwarenessEntry[]): void {
+    const user = awarenessUser(peer.identity);
+    const kept = this.owners.claim(peer, entries).map((e) => (e.state === null ? e : { ...e, state: { ...e.state, user } }));
     if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), peer);
   }
 
@@ -253,7 +288,11 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === 'load') return;
-    this.track(update);
+    if (origin === REMOTE) this.link?.remoteUpdate(update);
+    else {
+      this.track(update);
+      this.link?.localUpdate(update, this.lastWrite);
+    }
     const frame = encodeMessage({ type: 'sync-update', update });
     for (const p of this.peers.keys()) if (p !== origin) p.send(frame);
   };
@@ -263,7 +302,9 @@ export class Room {
     origin: unknown,
   ): void => {
     const changed = added.concat(updated, removed);
-    const frame = encodeMessage({ type: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed) });
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    if (origin !== REMOTE) this.link?.localAwareness(update);
+    const frame = encodeMessage({ type: 'awareness', update });
     for (const p of this.peers.keys()) if (p !== origin) p.send(frame);
   };
 
@@ -283,6 +324,7 @@ export class Room {
 
   destroy(): void {
     this.phase = { kind: 'closed' };
+    this.link = undefined;
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();

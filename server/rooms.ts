@@ -33,6 +33,14 @@ export interface RegistryOptions {
   /** Compaction learns each load's tail and each unload. */
   tails: TailListener;
   observer?: RoomObserver;
+  /** Other servers' copies of open rooms (Redis); absent when this server runs alone. */
+  cluster?: RoomCluster;
+}
+
+/** What the registry tells the cluster: a room opened, a room is about to go. */
+export interface RoomCluster {
+  attach(room: Room): Promise<void>;
+  detach(room: Room): void;
 }
 
 /** Loads rooms on demand, shares them between connections and frees them when empty. */
@@ -107,6 +115,8 @@ export class RoomRegistry {
 
   private unload(room: Room): void {
     if (room.phase.kind !== 'open') return;
+    // While still open: detaching may store remote changes, and unloading waits for them.
+    this.options.cluster?.detach(room);
     room.phase = { kind: 'unloading' };
     const done = room
       .durable()
@@ -142,7 +152,10 @@ export class RoomRegistry {
     const ready = this.read(documentId);
     this.slots.set(documentId, { kind: 'loading', ready });
     ready.then(
-      (room) => this.slots.set(documentId, { kind: 'open', room }),
+      (room) => {
+        this.slots.set(documentId, { kind: 'open', room });
+        this.options.cluster?.attach(room).catch((err) => this.log.warn({ err, doc: documentId }, 'could not follow the document on redis'));
+      },
       () => this.slots.delete(documentId),
     );
     return ready;
@@ -205,6 +218,7 @@ export class RoomRegistry {
     else this.log.error({ doc: room.documentId, err: error }, 'update log write failed; dropping room');
     const slot = this.slots.get(room.documentId);
     if (slot?.kind === 'open' && slot.room === room) this.slots.delete(room.documentId);
+    this.options.cluster?.detach(room);
     room.closeAll(deleted ? CloseCode.NotFound : CloseCode.InternalError, deleted ? 'document deleted' : 'storage failure; reconnect');
     room.destroy();
     // Nothing to compact for a deleted document or in the middle of storage trouble.

@@ -2,3 +2,4 @@ export * from './messages';
 export * from './codec';
 export * from './awareness';
 export * from './close-codes';
+export * from './cluster';

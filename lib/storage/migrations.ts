@@ -128,7 +128,10 @@ class InlineProvider implements MigrationProvider {
 
 /** Brings the schema up to date; safe to call on every start. */
 export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InlineProvider(dialect) });
+  // Kysely looks for its bookkeeping tables in every schema it can see; on Postgres, name ours
+  // (the first on the search path), or another schema's tables would be mistaken for them.
+  const schema = dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider: new InlineProvider(dialect), migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

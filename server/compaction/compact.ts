@@ -49,6 +49,8 @@ export type CompactionOutcome =
   | { kind: 'nothing-to-do'; rowsDeleted: number }
   /** Another compaction saved a snapshot first; nothing was written or deleted. */
   | { kind: 'conflict' }
+  /** Another server is compacting the document (or no lock could be taken); nothing was done. */
+  | { kind: 'elsewhere' }
   /** The document was deleted. */
   | { kind: 'gone' };
 

@@ -197,6 +197,11 @@ export class CompactionScheduler {
         if (current) current.count = current.bytes = 0;
         this.o.log.info({ doc: documentId }, 'compaction skipped: another snapshot was saved first');
         return;
+      case 'elsewhere':
+        // That server folds what we appended too; count afresh.
+        if (current) current.count = current.bytes = 0;
+        this.o.log.debug({ doc: documentId }, 'compaction skipped: another server holds the lock');
+        return;
       case 'gone':
         this.tails.delete(documentId);
         return;
