@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and server-only packages stay out of the bundle; Node loads them at run time.
-  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'pino'],
+  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'pino', 'pg'],
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {
