@@ -27,8 +27,9 @@ export const e2eEnv = () => {
       APP_ORIGIN: `http://localhost:${appPort}`,
       DATA_DIR: dataDir,
       // The browser suites run on the default storage (SQLite) and one server, whatever the
-      // environment says; Postgres and Redis have their own suites.
-      DATABASE_URL: '',
+      // environment says; Postgres and Redis have their own suites. E2E_DATABASE_URL runs them
+      // on a Postgres database instead (by hand: it must be empty or Tandem's own).
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
       REDIS_URL: '',
       LOG_LEVEL: 'warn',
       NEXT_TELEMETRY_DISABLED: '1',
