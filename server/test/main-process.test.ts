@@ -1,23 +1,11 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openStorage, type Storage } from '../../lib/storage';
-import { client, signedInUser, testConfig, waitFor } from './helpers';
+import { client, freePort, signedInUser, testConfig, waitFor } from './helpers';
 
 let storage: Storage | undefined;
 afterAll(() => storage?.close());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the collaboration server process', () => {
   it('runs compaction in its worker under `node --import tsx server/main.ts`', async () => {
