@@ -112,10 +112,10 @@ describe('several collaboration servers over Redis and Postgres', () => {
     await t.stop();
     const all = sorted(t.typed.flat());
     expect(all.length).toBeGreaterThan(100);
-    await waitFor(() => clients.every((c) => tokensOf(c.doc).length === all.length), 10_000, 'every client has every token');
+    await waitFor(() => clients.every((c) => tokensOf(c.doc).length === all.length), 20_000, 'every client has every token');
     const order = tokensOf(clients[0].doc);
     for (const c of clients) expect(tokensOf(c.doc)).toEqual(order);
-    await waitFor(() => clients.every((c) => c.tracker.state.kind === 'saved'), 10_000, 'all saved');
+    await waitFor(() => clients.every((c) => c.tracker.state.kind === 'saved'), 20_000, 'all saved');
     expect(sorted(tokensOf(await storedDoc(storage, doc.id)))).toEqual(all);
     clients.forEach((c) => c.destroy());
   }, 60_000);
