@@ -89,7 +89,12 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     cluster,
   });
   await cluster?.start();
-  const metrics = createMetrics({ connections: () => peers.size, rooms: () => rooms.openRooms, compaction: () => compaction.stats });
+  const metrics = createMetrics({
+    connections: () => peers.size,
+    rooms: () => rooms.openRooms,
+    compaction: () => compaction.stats,
+    cluster: cluster && bus ? () => ({ stats: cluster.stats, redisUp: bus.ready }) : undefined,
+  });
   const access = new AccessWatcher({
     storage,
     log,

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CompactionStats } from './compaction/scheduler';
+import type { ClusterStats } from './cluster/cluster';
 
 /** Why an upgrade was refused; the label of `tandem_rejected_connections_total`. */
 export type RejectReason = 'origin' | 'session' | 'not_found' | 'forbidden' | 'user_cap' | 'document_cap' | 'shutting_down';
@@ -8,7 +9,13 @@ export type RejectReason = 'origin' | 'session' | 'not_found' | 'forbidden' | 'u
  * The collaboration server's Prometheus metrics, on a registry of its own (several servers may
  * share a process in tests). Served at GET /metrics.
  */
-export function createMetrics(gauges: { connections: () => number; rooms: () => number; compaction: () => CompactionStats }) {
+export function createMetrics(gauges: {
+  connections: () => number;
+  rooms: () => number;
+  compaction: () => CompactionStats;
+  /** With Redis: the link to the other servers. */
+  cluster?: () => { stats: ClusterStats; redisUp: boolean };
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tandem_' });
   const r = [registry];
@@ -57,7 +64,24 @@ export function createMetrics(gauges: { connections: () => number; rooms: () => 
     }),
     rejected: new Counter({ name: 'tandem_rejected_connections_total', help: 'Upgrades refused, by reason.', labelNames: ['reason'], registers: r }),
     closed: new Counter({ name: 'tandem_closed_connections_total', help: 'Connections closed, by close code.', labelNames: ['code'], registers: r }),
+    ...(gauges.cluster ? clusterMetrics(r, gauges.cluster) : {}),
   };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Cluster figures (totals kept by the cluster, read when scraped). */
+function clusterMetrics(r: Registry[], read: () => { stats: ClusterStats; redisUp: boolean }) {
+  return {
+    clusterMessages: new Gauge({
+      name: 'tandem_cluster_messages',
+      help: 'Messages between servers since start: published, received, gaps noticed, resyncs requested, malformed ignored.',
+      labelNames: ['kind'],
+      registers: r,
+      collect() {
+        for (const [kind, n] of Object.entries(read().stats)) this.set({ kind }, n);
+      },
+    }),
+    redisUp: new Gauge({ name: 'tandem_cluster_redis_up', help: '1 while the connection to Redis is ready.', registers: r, collect() { this.set(read().redisUp ? 1 : 0); } }),
+  };
+}

@@ -83,6 +83,9 @@ describe('cluster link over Redis', () => {
     const reply = updateOf('healed ', 7004);
     await send({ type: 'sync-reply', from: 'other', seq: 6, to: req.from, update: reply });
     await waitFor(() => c.text().includes('healed '), 5000, 'reply applied');
+    const metrics = await (await fetch(`http://127.0.0.1:${h.server.port}/metrics`)).text();
+    expect(metrics).toMatch(/tandem_cluster_messages\{kind="gaps"\} [1-9]/);
+    expect(metrics).toMatch(/tandem_cluster_redis_up 1/);
     c.destroy();
   });
 
