@@ -132,7 +132,9 @@ export class AccessWatcher {
       const access = await embedAccess(this.o.storage, await this.o.storage.embeds.stateById(sessionId), now);
       for (const p of peers.filter((x) => x.sessionId === sessionId)) {
         if (!access.ok) {
-          const d = EMBED_DENIALS[access.reason];
+          // A deleted document takes its embed sessions with it: say so, as for accounts.
+          const gone = access.reason === 'gone' && !(await this.o.storage.documents.find(p.documentId));
+          const d = gone ? { code: CloseCode.NotFound, reason: 'document deleted' } : EMBED_DENIALS[access.reason];
           this.o.log.info({ doc: p.documentId, user: p.userId, reason: access.reason }, 'embed access ended; closing connection');
           p.close(d.code, d.reason);
         } else if (access.role !== p.role) {
