@@ -1,0 +1,192 @@
+import { chromium, type Browser, type Locator, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, newAccount, signUpInNewContext, test } from './fixtures';
+import { EditorPage } from './pages/editor';
+import { startHostPage, type HostPage } from './support/host-page';
+
+/**
+ * Embedding: a host page on http://127.0.0.1:<port> (another site than the app on
+ * http://localhost) embeds a document with the snippet; its backend mints the tokens.
+ */
+
+const appOrigin = () => new URL(test.info().project.use.baseURL!).origin;
+
+/** An owner with a document, embeddable from `origins`, and an integration key (made through the share dialog). */
+async function ownerWithEmbeddableDocument(browser: Browser, origins: string[], testId: string) {
+  const owner = newAccount('Owner', testId);
+  const page = await signUpInNewContext(browser, owner);
+  const id = await EditorPage.create(page, 'Embedded plan');
+  const editor = new EditorPage(page);
+  await editor.waitSaved();
+  const dialog = await editor.openShare();
+  await dialog.getByText('Embed on other sites').click();
+  await dialog.getByLabel('Sites allowed to embed it (exact origins, one per line)').fill(origins.join('\n'));
+  await dialog.getByLabel('Their visitors can').selectOption('editor');
+  await dialog.getByRole('button', { name: 'Save embedding' }).click();
+  await expect(dialog.getByText('Embedding settings saved.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Create key' }).click();
+  const secret = await dialog.getByLabel(/Secret of the new key/).inputValue();
+  const [keyId, keySecret] = secret.split(/:(.*)/s);
+  await expect(dialog.getByTestId('embed-key')).toHaveCount(1);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  return { owner, page, editor, id, key: { id: keyId, secret: keySecret } };
+}
+
+/** An editor's text without caret labels (as EditorPage.text, for an editor inside a frame). */
+const textOf = (editor: Locator) =>
+  editor.evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('.collaboration-carets__caret').forEach((c) => c.remove());
+    return Array.from(copy.children, (b) => b.textContent ?? '').join('\n').replace(/\u00a0/g, ' ');
+  });
+const frameOf = (page: Page) => page.frameLocator('iframe[title="Tandem document"]');
+const events = (page: Page) => page.evaluate(() => (window as unknown as { events: { name: string; detail: Record<string, unknown> }[] }).events);
+
+test.describe('embedding a document in another site', () => {
+  let host: HostPage;
+  let other: HostPage;
+  test.beforeEach(async () => {
+    host = await startHostPage('127.0.0.1', appOrigin());
+    other = await startHostPage('127.0.0.2', appOrigin());
+  });
+  test.afterEach(async () => {
+    await host.close();
+    await other.close();
+  });
+
+  test('an embedded visitor and a signed-in user edit together, each seeing the other’s named caret', async ({ browser }, info) => {
+    const { owner, page, editor, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
+    host.keys.set(id, key);
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(host.url({ doc: id, name: 'Vera Visitor' }));
+    const frame = frameOf(visitor);
+    const embedded = frame.getByTestId('editor');
+    await expect(frame.getByTestId('save-status')).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
+    await expect(frame.getByTestId('embed-name')).toHaveText('Vera Visitor');
+    await expect.poll(async () => (await events(visitor)).map((e) => e.name)).toContain('ready');
+    // The frame sized itself to its content.
+    expect((await visitor.locator('iframe').boundingBox())!.height).toBeGreaterThan(150);
+
+    await embedded.click();
+    await visitor.keyboard.type('Typed in the embed. ');
+    await editor.focusEnd();
+    await page.keyboard.type('Typed in the app.');
+    const want = /Typed in the embed\. ?Typed in the app\.|Typed in the app\.Typed in the embed\. /;
+    await expect.poll(() => editor.text()).toMatch(want);
+    await expect.poll(() => textOf(embedded)).toMatch(want);
+    expect(await textOf(embedded)).toBe(await editor.text());
+    await expect(editor.caretLabel('Vera Visitor')).toBeVisible();
+    await expect(frame.locator('.collaboration-carets__label', { hasText: owner.name })).toBeVisible();
+    await editor.waitSaved();
+    await expect(frame.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
+    await expect.poll(async () => (await events(visitor)).map((e) => e.name)).toContain('saved');
+    // With third-party cookies allowed, the partitioned session cookie carries the socket.
+    await expect(frame.getByTestId('embed-editor')).toHaveAttribute('data-auth', 'cookie');
+    await visitor.context().close();
+    await page.context().close();
+  });
+
+  test('a site that is not allowed cannot frame the document, and its tokens are refused', async ({ browser }, info) => {
+    const { page, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
+    host.keys.set(id, key);
+    other.keys.set(id, key);
+    const visitor = await (await browser.newContext()).newPage();
+    // The browser refuses to render the frame (frame-ancestors), so it never asks for a token.
+    const framed = await visitor.request.get(`/embed/${id}`);
+    expect(framed.headers()['content-security-policy']).toBe(`frame-ancestors ${host.origin}`);
+    expect(framed.headers()['x-frame-options']).toBeUndefined();
+    expect((await visitor.request.get(`/d/${id}`, { maxRedirects: 0 })).headers()['content-security-policy']).toBe("frame-ancestors 'none'");
+    await visitor.goto(other.url({ doc: id }));
+    await visitor.waitForTimeout(2500);
+    expect(await visitor.evaluate(() => (window as unknown as { tokenRequests: number }).tokenRequests)).toBe(0);
+    expect(other.minted()).toBe(0);
+    await expect(frameOf(visitor).getByTestId('embed-status')).toHaveCount(0);
+
+    // Its tokens do not work from the allowed site's frame either...
+    await visitor.goto(host.url({ doc: id, tokenOrigin: other.origin }));
+    await expect(frameOf(visitor).getByTestId('embed-error')).toHaveAttribute('data-reason', 'wrong_origin');
+    await expect(frameOf(visitor).getByTestId('embed-error')).toContainText('made for another site');
+    await expect.poll(async () => (await events(visitor)).map((e) => [e.name, e.detail.reason])).toContainEqual(['error', 'wrong_origin']);
+    // ...nor when presented as coming from that site.
+    const token = await (await visitor.request.get(`${other.origin}/token?doc=${id}`)).text();
+    const r = await visitor.request.post('/api/embed/sessions', { headers: { origin: appOrigin() }, data: { document: id, token, origin: other.origin } });
+    expect(r.status()).toBe(401);
+    expect((await r.json()).error).toMatchObject({ code: 'invalid_token', reason: 'origin_not_allowed' });
+    await visitor.context().close();
+    await page.context().close();
+  });
+
+  test('a replayed token is refused with a clear message', async ({ browser }, info) => {
+    const { page, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
+    host.keys.set(id, key);
+    const first = await (await browser.newContext()).newPage();
+    await first.goto(host.url({ doc: id, fixed: 'same' }));
+    await expect(frameOf(first).getByTestId('save-status')).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
+    const second = await (await browser.newContext()).newPage();
+    await second.goto(host.url({ doc: id, fixed: 'same' }));
+    await expect(frameOf(second).getByTestId('embed-error')).toHaveAttribute('data-reason', 'replayed');
+    await expect(frameOf(second).getByTestId('embed-error')).toContainText('already used');
+    expect(host.minted()).toBe(1);
+    await first.context().close();
+    await second.context().close();
+    await page.context().close();
+  });
+
+  test('works when the browser refuses the session cookie: the socket uses one-time tickets', async ({ browser }, info) => {
+    const { page, editor, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
+    host.keys.set(id, key);
+    const visitor = await (await browser.newContext()).newPage();
+    // As a browser that refuses the cookie would: the exchange's Set-Cookie never lands.
+    await visitor.route('**/api/embed/sessions', async (route) => {
+      const res = await route.fetch();
+      const headers = { ...res.headers() };
+      delete headers['set-cookie'];
+      await route.fulfill({ response: res, headers });
+    });
+    await visitor.goto(host.url({ doc: id, name: 'Tia Ticket' }));
+    const frame = frameOf(visitor);
+    await expect(frame.getByTestId('save-status')).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
+    await expect(frame.getByTestId('embed-editor')).toHaveAttribute('data-auth', 'ticket');
+    await frame.getByTestId('editor').click();
+    await visitor.keyboard.type('Saved through a ticket.');
+    await expect.poll(() => editor.text()).toContain('Saved through a ticket.');
+    await expect(editor.caretLabel('Tia Ticket')).toBeVisible();
+    await visitor.context().close();
+    await page.context().close();
+  });
+});
+
+test.describe('Chromium with third-party cookies blocked', () => {
+  test.skip(({ browserName }) => browserName !== 'chromium', 'a Chromium setting');
+
+  test('the embed still works (partitioned cookie, or tickets)', async ({ browser }, info) => {
+    const host = await startHostPage('127.0.0.1', appOrigin());
+    const { page, editor, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
+    host.keys.set(id, key);
+    // A separate Chromium whose profile blocks third-party cookies (Settings → Third-party cookies → Block).
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-3pc-'));
+    fs.mkdirSync(path.join(profile, 'Default'), { recursive: true });
+    fs.writeFileSync(path.join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 1, default_content_setting_values: { cookies: 1 } } }));
+    const launch = test.info().project.use.launchOptions ?? {};
+    const blocked = await chromium.launchPersistentContext(profile, { ...launch, baseURL: appOrigin() });
+    try {
+      const visitor = blocked.pages()[0] ?? (await blocked.newPage());
+      await visitor.goto(host.url({ doc: id, name: 'Bea Blocked' }));
+      const frame = frameOf(visitor);
+      await expect(frame.getByTestId('save-status')).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
+      // The block is in force: the frame has no unpartitioned cookie access.
+      expect(await visitor.frames()[1].evaluate(() => document.hasStorageAccess())).toBe(false);
+      await frame.getByTestId('editor').click();
+      await visitor.keyboard.type('Third-party cookies blocked.');
+      await expect.poll(() => editor.text()).toContain('Third-party cookies blocked.');
+      await expect(editor.caretLabel('Bea Blocked')).toBeVisible();
+      test.info().annotations.push({ type: 'auth', description: (await frame.getByTestId('embed-editor').getAttribute('data-auth')) ?? '' });
+    } finally {
+      await blocked.close();
+      await page.context().close();
+      await host.close();
+    }
+  });
+});
