@@ -36,7 +36,10 @@ export function withEmbedFraming<Req extends { url?: string }, Res extends { set
   return async (req, res) => {
     const id = embedDocumentId(new URL(req.url ?? '/', 'http://app.invalid').pathname);
     if (id) {
-      const origins = await allowedOrigins(id).catch(() => [] as string[]);
+      const origins = await allowedOrigins(id).catch((err: unknown) => {
+        console.error('could not read the framing policy of', id, err);
+        return [] as string[];
+      });
       res.setHeader('Content-Security-Policy', embedFramingPolicy(origins));
     }
     return handle(req, res);

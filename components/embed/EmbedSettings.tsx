@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { api } from '@/lib/client/api';
 
 interface KeyInfo {
@@ -29,17 +29,25 @@ export function EmbedSettings({ documentId }: { documentId: string }) {
   const [secret, setSecret] = useState<{ id: string; secret: string } | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const base = `/api/documents/${documentId}/embed`;
+  const requested = useRef(false);
 
-  const load = useCallback(async () => {
-    try {
-      const s = await api<Settings>(base);
-      setSettings(s);
-      setOrigins(s.allowedOrigins.join('\n'));
-      setRole(s.role);
-    } catch (e) {
-      setStatus({ kind: 'error', text: (e as Error).message });
-    }
-  }, [base]);
+  /** Reloads settings and keys; the form fields only on the first load, so typing is never overwritten. */
+  const load = useCallback(
+    async (fillForm: boolean) => {
+      try {
+        const s = await api<Settings>(base);
+        setSettings(s);
+        if (fillForm) {
+          setOrigins(s.allowedOrigins.join('\n'));
+          setRole(s.role);
+        }
+      } catch (e) {
+        requested.current = false;
+        setStatus({ kind: 'error', text: (e as Error).message });
+      }
+    },
+    [base],
+  );
 
   const run = async (what: () => Promise<void>, done: string) => {
     setStatus({ kind: 'busy' });
@@ -54,8 +62,10 @@ export function EmbedSettings({ documentId }: { documentId: string }) {
   const save = () =>
     run(async () => {
       const allowedOrigins = origins.split(/[\s,]+/).map((o) => o.trim()).filter(Boolean);
-      await api(base, { method: 'PUT', body: { allowedOrigins, role } });
-      await load();
+      const saved = await api<{ allowedOrigins: string[]; role: 'editor' | 'viewer' }>(base, { method: 'PUT', body: { allowedOrigins, role } });
+      setOrigins(saved.allowedOrigins.join('\n'));
+      setRole(saved.role);
+      await load(false);
     }, 'Embedding settings saved.');
 
   const createKey = () =>
@@ -63,18 +73,25 @@ export function EmbedSettings({ documentId }: { documentId: string }) {
       const k = await api<{ id: string; secret: string }>(`${base}/keys`, { method: 'POST', body: label.trim() ? { label: label.trim() } : {} });
       setSecret(k);
       setLabel('');
-      await load();
+      await load(false);
     }, 'Key created. Copy its secret now: it is not shown again.');
 
   const revoke = (id: string) =>
     run(async () => {
       await api(`${base}/keys/${id}`, { method: 'DELETE' });
       if (secret?.id === id) setSecret(null);
-      await load();
+      await load(false);
     }, 'Key revoked: its tokens no longer work and its visitors were disconnected.');
 
   return (
-    <details className="embed-settings" onToggle={(e) => (e.currentTarget.open && !settings ? void load() : undefined)}>
+    <details
+      className="embed-settings"
+      onToggle={(e) => {
+        if (!e.currentTarget.open || requested.current) return;
+        requested.current = true;
+        void load(true);
+      }}
+    >
       <summary>Embed on other sites</summary>
       {!settings ? (
         <p role="status">Loading…</p>
