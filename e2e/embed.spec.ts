@@ -121,6 +121,29 @@ test.describe('embedding a document in another site', () => {
     await page.context().close();
   });
 
+  test('a signed-in Tandem user in the embed can appear under their own account', async ({ browser, browserName }, info) => {
+    const { owner, page, editor, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
+    host.keys.set(id, key);
+    // The owner visits the host site in the browser where they are signed in to Tandem.
+    const visit = await page.context().newPage();
+    await visit.goto(host.url({ doc: id, name: 'Anonymous Reader' }));
+    const frame = frameOf(visit);
+    await expect(frame.getByTestId('embed-name')).toHaveText('Anonymous Reader');
+    await expect(frame.getByTestId('save-status')).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
+    const popupOpened = page.context().waitForEvent('page');
+    const useAccount = frame.getByRole('button', { name: 'Use my Tandem account' });
+    // Pointer events do not reach an out-of-process frame in Firefox under Playwright (see typeInFrame).
+    if (browserName === 'firefox') await useAccount.evaluate((b: HTMLElement) => b.click());
+    else await useAccount.click();
+    const popup = await popupOpened;
+    await popup.getByRole('button', { name: `Continue as ${owner.name}` }).click();
+    await expect(frame.getByTestId('embed-name')).toHaveText(owner.name);
+    await expect(frame.getByTestId('save-status')).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
+    await typeInFrame(frame.getByTestId('editor'), 'Signed in from the embed.');
+    await expect.poll(() => editor.text()).toContain('Signed in from the embed.');
+    await page.context().close();
+  });
+
   test('a site that is not allowed cannot frame the document, and its tokens are refused', async ({ browser }, info) => {
     const { page, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
     host.keys.set(id, key);

@@ -20,6 +20,8 @@ interface Props {
   /** Access ended for good (key revoked, site removed, document deleted). */
   onLost(message: string): void;
   onEvent(name: EmbedEventName, detail: Record<string, unknown>): void;
+  /** Offered to visitors who came with the host's identity: appear under their Tandem account instead. */
+  onUseAccount?: () => void;
 }
 
 const LOST: Record<number, string> = {
@@ -33,7 +35,7 @@ const LOST: Record<number, string> = {
  * copy) without the app's chrome. How the socket authenticates (cookie or ticket) shows as
  * `data-auth` for tests and support.
  */
-export function EmbedEditor({ documentId, collabUrl, session, onRenew, onLost, onEvent }: Props) {
+export function EmbedEditor({ documentId, collabUrl, session, onRenew, onLost, onEvent, onUseAccount }: Props) {
   const [conn, setConn] = useState<CollabConnection | null>(null);
   const [role, setRole] = useState<Role>(session.role);
   const [auth, setAuth] = useState<'cookie' | 'ticket' | null>(null);
@@ -118,6 +120,11 @@ export function EmbedEditor({ documentId, collabUrl, session, onRenew, onLost, o
         </span>
         {!editable && <span className="badge">View only</span>}
         <SaveStatus tracker={conn?.tracker ?? null} />
+        {onUseAccount && (
+          <button type="button" className="link-button" onClick={onUseAccount}>
+            Use my Tandem account
+          </button>
+        )}
       </div>
       <div className="editor-surface embed-surface">{conn && <EditorSurface conn={conn} user={user} editable={editable} />}</div>
     </div>

@@ -113,12 +113,14 @@ export function EmbedFrame({ documentId, collabUrl }: { documentId: string; coll
     case 'open':
       return (
         <EmbedEditor
+          key={phase.session.userId}
           documentId={documentId}
           collabUrl={collabUrl}
           session={phase.session}
           onRenew={renew}
           onLost={lost}
           onEvent={(name, detail) => bridge.post({ type: 'tandem:event', name, detail })}
+          onUseAccount={phase.session.userId.startsWith('embed:') ? () => bridge.signInWithAccount(documentId) : undefined}
         />
       );
   }

@@ -10,6 +10,8 @@ export interface HostBridge {
   requestToken(): void;
   /** Tells the host page something (ready, saved, error, resize). */
   post(m: FrameMessage): void;
+  /** Opens the account sign-in popup; a token it posts back replaces the host's identity. */
+  signInWithAccount(documentId: string): void;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface HostBridge {
  */
 export function useHostBridge(onToken: (token: string, from: 'host' | 'account', hostOrigin: string) => void, onTokenError: (message: string) => void): HostBridge {
   const origin = useRef<string | null>(null);
+  const popup = useRef<Window | null>(null);
   const handlers = useRef({ onToken, onTokenError });
   handlers.current = { onToken, onTokenError };
 
@@ -28,7 +31,7 @@ export function useHostBridge(onToken: (token: string, from: 'host' | 'account',
       if (!isHostMessage(e.data)) return;
       const m: HostMessage = e.data;
       const fromParent = e.source === window.parent && window.parent !== window;
-      const fromAccountPopup = e.origin === window.location.origin && !fromParent;
+      const fromAccountPopup = e.origin === window.location.origin && popup.current !== null && e.source === popup.current;
       if (fromParent) {
         if (origin.current && origin.current !== e.origin) return; // the host page cannot change
         origin.current ??= e.origin;
@@ -51,5 +54,17 @@ export function useHostBridge(onToken: (token: string, from: 'host' | 'account',
     }
   }, []);
 
-  return useMemo(() => ({ hostOrigin: () => origin.current, requestToken: () => post({ type: 'tandem:token-request' }), post }), [post]);
+  return useMemo(
+    () => ({
+      hostOrigin: () => origin.current,
+      requestToken: () => post({ type: 'tandem:token-request' }),
+      post,
+      signInWithAccount(documentId: string) {
+        if (!origin.current) return;
+        const url = `/d/${encodeURIComponent(documentId)}/embed-signin?origin=${encodeURIComponent(origin.current)}`;
+        popup.current = window.open(url, 'tandem-account', 'popup,width=520,height=640');
+      },
+    }),
+    [post],
+  );
 }
