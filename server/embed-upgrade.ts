@@ -48,7 +48,7 @@ export async function authorizeEmbedUpgrade(
     const d = EMBED_DENIALS[access.reason];
     return reject(d.code as CloseCodeValue, d.reason, d.code === CloseCode.Unauthorized ? 'session' : 'forbidden');
   }
-  const userId = embedUserId(state);
+  const userId = embedUserId(state.session);
   return {
     kind: 'accept',
     documentId,

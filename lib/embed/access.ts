@@ -1,5 +1,5 @@
 import { CloseCode } from '../protocol/close-codes';
-import type { EmbedRole, EmbedSessionState, Storage } from '../storage';
+import type { EmbedRole, EmbedSession, EmbedSessionState, Storage } from '../storage';
 
 export type EmbedDenial = 'gone' | 'expired' | 'key_revoked' | 'origin_removed' | 'no_access';
 
@@ -35,6 +35,6 @@ export async function embedAccess(storage: Storage, state: EmbedSessionState | u
 }
 
 /** The account-like id an embed session appears under: the account for app tokens, else key and subject. */
-export function embedUserId(state: EmbedSessionState): string {
-  return state.session.userId ?? `embed:${state.session.keyId}:${state.session.sub}`;
+export function embedUserId(session: Pick<EmbedSession, 'userId' | 'keyId' | 'sub'>): string {
+  return session.userId ?? `embed:${session.keyId}:${session.sub}`;
 }

@@ -1,4 +1,5 @@
 import { colorFor } from '@/lib/colors';
+import { embedUserId } from '@/lib/embed/access';
 import { embedCookie } from '@/lib/embed/cookie';
 import { EMBED_SESSION_TTL_MS, exchangeEmbedToken } from '@/lib/embed/exchange';
 import { exchangeSchema } from '@/lib/embed/schemas';
@@ -22,7 +23,7 @@ export const POST = route(async (ctx) => {
     throw new ApiError('invalid_token', REJECTION_MESSAGES[r.reason], {}, { reason: r.reason });
   }
   const { session } = r;
-  const userId = session.userId ?? `embed:${session.keyId}:${session.sub}`;
+  const userId = embedUserId(session);
   return Response.json(
     { role: session.role, name: session.name, userId, color: colorFor(userId), expiresAt: session.expiresAt, ticket: r.ticket },
     { status: 201, headers: { 'set-cookie': embedCookie(document, r.cookieValue, EMBED_SESSION_TTL_MS), 'cache-control': 'no-store' } },
