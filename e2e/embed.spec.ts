@@ -13,6 +13,13 @@ import { startHostPage, type HostPage } from './support/host-page';
 
 const appOrigin = () => new URL(test.info().project.use.baseURL!).origin;
 
+/** Opens the share dialog's embedding section (it stays open once opened). */
+async function openEmbedSettings(dialog: Locator): Promise<void> {
+  const details = dialog.locator('details.embed-settings');
+  if (!(await details.evaluate((d: HTMLDetailsElement) => d.open))) await dialog.getByText('Embed on other sites').click();
+  await expect(dialog.getByRole('button', { name: 'Save embedding' })).toBeVisible();
+}
+
 /** An owner with a document, embeddable from `origins`, and an integration key (made through the share dialog). */
 async function ownerWithEmbeddableDocument(browser: Browser, origins: string[], testId: string) {
   const owner = newAccount('Owner', testId);
@@ -21,7 +28,7 @@ async function ownerWithEmbeddableDocument(browser: Browser, origins: string[], 
   const editor = new EditorPage(page);
   await editor.waitSaved();
   const dialog = await editor.openShare();
-  await dialog.getByText('Embed on other sites').click();
+  await openEmbedSettings(dialog);
   // Typed: Playwright's fill() on a textarea in Firefox sets .value directly, which React's
   // controlled textarea does not see as a change (typing and pasting work).
   await dialog.getByLabel('Sites allowed to embed it (exact origins, one per line)').pressSequentially(origins.join('\n'));
@@ -174,8 +181,9 @@ test.describe('embedding a document in another site', () => {
     await page.context().close();
   });
 
-  test('a replayed token is refused with a clear message', async ({ browser }, info) => {
-    const { page, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
+  test('a replayed token is refused with a clear message; revoking the key closes the embed', async ({ browser }, info) => {
+    const owner = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
+    const { page, id, key } = owner;
     host.keys.set(id, key);
     const first = await (await browser.newContext()).newPage();
     await first.goto(host.url({ doc: id, fixed: 'same' }));
@@ -185,6 +193,15 @@ test.describe('embedding a document in another site', () => {
     await expect(frameOf(second).getByTestId('embed-error')).toHaveAttribute('data-reason', 'replayed');
     await expect(frameOf(second).getByTestId('embed-error')).toContainText('already used');
     expect(host.minted()).toBe(1);
+
+    // The owner revokes the key in the share dialog: the open embed is closed at once, and says why.
+    const { editor } = owner;
+    const dialog = await editor.openShare();
+    await openEmbedSettings(dialog);
+    await dialog.getByRole('button', { name: /^Revoke key/ }).click();
+    await expect(dialog.getByText(/Key revoked/)).toBeVisible();
+    await expect(frameOf(first).getByTestId('embed-error')).toContainText('integration key revoked');
+    await expect.poll(async () => (await events(first)).map((e) => [e.name, e.detail.reason])).toContainEqual(['error', 'closed']);
     await first.context().close();
     await second.context().close();
     await page.context().close();
