@@ -12,6 +12,13 @@ const nextConfig = {
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           // Share links carry a secret in the URL; it must never leave in a Referer header.
           { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+      {
+        // Every page refuses to be framed, except embedded documents: web/embed-framing.ts gives
+        // /embed/<id> the document's own frame-ancestors.
+        source: '/((?!embed/).*)',
+        headers: [
           { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
           { key: 'X-Frame-Options', value: 'DENY' },
         ],

@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { AppChrome } from '@/components/layout/AppChrome';
 import { AppHeader } from '@/components/layout/AppHeader';
 import { OriginGuard } from '@/components/layout/OriginGuard';
 import { getConfig } from '@/lib/config';
@@ -16,11 +17,15 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
+        <AppChrome>
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+        </AppChrome>
         <OriginGuard appOrigin={getConfig().appOrigin} />
-        <AppHeader />
+        <AppChrome>
+          <AppHeader />
+        </AppChrome>
         <main id="main">{children}</main>
       </body>
     </html>

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { EMBED_DENIALS, embedAccess } from '../lib/embed/access';
 import { CloseCode, assertNever } from '../lib/protocol';
 import type { AccessEvent, Storage } from '../lib/storage';
 import type { Role } from '../lib/storage/schema';
@@ -7,7 +8,9 @@ import type { Role } from '../lib/storage/schema';
 export interface WatchedPeer {
   readonly userId: string;
   readonly documentId: string;
+  /** An account session, or an embed session when `auth` is `embed`. */
   readonly sessionId: string;
+  readonly auth: 'account' | 'embed';
   readonly role: Role;
   readonly lastReceivedAt: number;
   applyRole(role: Role): void;
@@ -98,7 +101,9 @@ export class AccessWatcher {
 
   /** Recomputes the role of every connection to the document: closes or re-roles as needed. */
   private async recheckDocument(documentId: string): Promise<void> {
-    const peers = [...this.o.peers()].filter((p) => p.documentId === documentId);
+    const all = [...this.o.peers()].filter((p) => p.documentId === documentId);
+    await this.recheckEmbedded(all.filter((p) => p.auth === 'embed'));
+    const peers = all.filter((p) => p.auth === 'account');
     const roles = new Map<string, Role | null>();
     for (const userId of new Set(peers.map((p) => p.userId))) {
       const access = await this.o.storage.documents.access(documentId, userId);
@@ -116,9 +121,34 @@ export class AccessWatcher {
     }
   }
 
+  /**
+   * Embedded connections follow their embed session: the key revoked, the origin removed,
+   * the session expired or (for an account's token) the account's access gone close them;
+   * a changed embedded role applies at once.
+   */
+  private async recheckEmbedded(peers: WatchedPeer[]): Promise<void> {
+    const now = Date.now();
+    for (const sessionId of new Set(peers.map((p) => p.sessionId))) {
+      const access = await embedAccess(this.o.storage, await this.o.storage.embeds.stateById(sessionId), now);
+      for (const p of peers.filter((x) => x.sessionId === sessionId)) {
+        if (!access.ok) {
+          // A deleted document takes its embed sessions with it: say so, as for accounts.
+          const gone = access.reason === 'gone' && !(await this.o.storage.documents.find(p.documentId));
+          const d = gone ? { code: CloseCode.NotFound, reason: 'document deleted' } : EMBED_DENIALS[access.reason];
+          this.o.log.info({ doc: p.documentId, user: p.userId, reason: access.reason }, 'embed access ended; closing connection');
+          p.close(d.code, d.reason);
+        } else if (access.role !== p.role) {
+          p.applyRole(access.role);
+        }
+      }
+    }
+  }
+
   /** Closes connections whose session expired (idle or absolute) or vanished; refreshes used ones. */
   async checkSessions(): Promise<void> {
-    const peers = [...this.o.peers()];
+    const all = [...this.o.peers()];
+    await this.recheckEmbedded(all.filter((p) => p.auth === 'embed'));
+    const peers = all.filter((p) => p.auth === 'account');
     const active = new Set(peers.filter((p) => p.lastReceivedAt >= this.lastCheck).map((p) => p.sessionId));
     this.lastCheck = Date.now();
     const live = await this.o.storage.sessions.stillLive([...new Set(peers.map((p) => p.sessionId))], active, Date.now(), this.o.sessionIdleMs);

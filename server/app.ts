@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../lib/config';
 import { readTlsCredentials } from '../lib/config/tls';
 import { clientIp } from '../lib/http/client-ip';
-import { CloseCode, assertNever } from '../lib/protocol';
+import { CloseCode, EMBED_SUBPROTOCOL, assertNever, encodeMessage } from '../lib/protocol';
 import type { Storage } from '../lib/storage';
 import { CompactionScheduler } from './compaction/scheduler';
 import { CompactionWorker } from './compaction/worker-client';
@@ -105,7 +105,13 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
   });
   await access.start();
   const stopHeartbeat = startHeartbeat(peers, { quietMs: o.heartbeatMs ?? 10_000, pingMs: o.pingMs ?? 30_000 });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxMessageBytes,
+    perMessageDeflate: false,
+    // Embed sockets offer `tandem.embed` (selected) and may offer a ticket subprotocol, which is never echoed.
+    handleProtocols: (protocols) => (protocols.has(EMBED_SUBPROTOCOL) ? EMBED_SUBPROTOCOL : false),
+  });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -171,6 +177,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
             },
           });
           peers.add(peer);
+          if (decision.nextTicket && decision.extensions) peer.send(encodeMessage({ type: 'ticket', ticket: decision.nextTicket }));
           log.debug({ conn: peer.id, doc: decision.documentId, user: decision.identity.userId, ip }, 'connection accepted');
         });
       },

@@ -192,6 +192,7 @@ export class Room {
       case 'auth-denied':
       case 'ack':
       case 'role':
+      case 'ticket':
         throw new ProtocolError(`clients may not send ${m.type} messages`);
       default:
         assertNever(m);

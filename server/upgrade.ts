@@ -3,20 +3,32 @@ import { colorFor } from '../lib/colors';
 import type { Config } from '../lib/config';
 import { sessionFromCookieHeader } from '../lib/auth/session';
 import { isId } from '../lib/ids';
-import { EXTENSIONS_PARAM, CloseCode, type CloseCodeValue } from '../lib/protocol';
+import { EMBED_PARAM, EXTENSIONS_PARAM, CloseCode, type CloseCodeValue } from '../lib/protocol';
 import type { Role, Storage } from '../lib/storage';
+import { authorizeEmbedUpgrade } from './embed-upgrade';
 import type { RejectReason } from './metrics';
 import type { Identity } from './peer';
 
 export type UpgradeDecision =
-  | { kind: 'accept'; documentId: string; identity: Identity; role: Role; extensions: boolean; sessionId: string }
+  | {
+      kind: 'accept';
+      documentId: string;
+      identity: Identity;
+      role: Role;
+      extensions: boolean;
+      /** An account session, or an embed session (`auth: 'embed'`). */
+      sessionId: string;
+      auth: 'account' | 'embed';
+      /** For an embed socket that came with a ticket: the one-time ticket for its next connection. */
+      nextTicket?: string;
+    }
   | { kind: 'reject'; code: CloseCodeValue; reason: string; label: RejectReason };
 
 /**
  * The document id is the last path segment, so the server also works behind a proxy that
  * mounts it under a prefix (`/collab/<id>`). Query parameters carry protocol options only.
  */
-export function parseTarget(url: string | undefined): { documentId: string | null; extensions: boolean } {
+export function parseTarget(url: string | undefined): { documentId: string | null; extensions: boolean; embed: boolean } {
   const u = new URL(url ?? '/', 'http://collab.invalid');
   const last = u.pathname.split('/').filter(Boolean).pop() ?? '';
   let documentId: string | null = null;
@@ -26,7 +38,7 @@ export function parseTarget(url: string | undefined): { documentId: string | nul
   } catch {
     documentId = null;
   }
-  return { documentId, extensions: u.searchParams.get(EXTENSIONS_PARAM) === '1' };
+  return { documentId, extensions: u.searchParams.get(EXTENSIONS_PARAM) === '1', embed: u.searchParams.get(EMBED_PARAM) === '1' };
 }
 
 /**
@@ -42,9 +54,13 @@ export async function authorizeUpgrade(
   if (!origin || !deps.config.allowedOrigins.includes(origin)) {
     return { kind: 'reject', code: CloseCode.Forbidden, reason: 'origin not allowed', label: 'origin' };
   }
+  const { documentId, extensions, embed } = parseTarget(req.url);
+  if (embed) {
+    if (!documentId) return { kind: 'reject', code: CloseCode.NotFound, reason: 'no such document', label: 'not_found' };
+    return authorizeEmbedUpgrade(req, documentId, extensions, deps.storage);
+  }
   const session = await sessionFromCookieHeader(deps.storage, deps.config, req.headers.cookie);
   if (!session) return { kind: 'reject', code: CloseCode.Unauthorized, reason: 'no session or session expired', label: 'session' };
-  const { documentId, extensions } = parseTarget(req.url);
   if (!documentId) return { kind: 'reject', code: CloseCode.NotFound, reason: 'no such document', label: 'not_found' };
   const access = await deps.storage.documents.access(documentId, session.user.id);
   if (!access) return { kind: 'reject', code: CloseCode.NotFound, reason: 'no such document', label: 'not_found' };
@@ -55,6 +71,7 @@ export async function authorizeUpgrade(
     role: access.role,
     extensions,
     sessionId: session.id,
+    auth: 'account',
     identity: { userId: session.user.id, name: session.user.name, color: colorFor(session.user.id) },
   };
 }

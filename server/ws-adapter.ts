@@ -40,6 +40,7 @@ export class SocketPeer implements Peer, Beating {
   readonly extensions: boolean;
   readonly documentId: string;
   readonly sessionId: string;
+  readonly auth: 'account' | 'embed';
   lastSentAt = Date.now();
   /** When the client last sent something; live sessions are kept fresh only while used. */
   lastReceivedAt = Date.now();
@@ -59,6 +60,7 @@ export class SocketPeer implements Peer, Beating {
     this.extensions = accepted.extensions;
     this.documentId = accepted.documentId;
     this.sessionId = accepted.sessionId;
+    this.auth = accepted.auth;
     this.rate = new ConnectionRate(ctx.config.limits, ctx.config.maxMessageBytes);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.alive = true));

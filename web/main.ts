@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { configOrExit } from '../lib/config';
+import { openStorage, type Storage } from '../lib/storage';
+import { withEmbedFraming } from './embed-framing';
 import { createWebServer, type RequestHandler } from './server';
 
 /**
@@ -25,7 +27,11 @@ async function main() {
   // With `httpServer`, Next attaches its upgrade handler (hot reloading in development) to ours.
   const app = next({ dev, dir: ROOT, hostname: config.host, port: config.port, httpServer: web.server as Server });
   await app.prepare();
-  handle = app.getRequestHandler();
+  // Embed pages are framed by their document's allowed origins; this process's own connection
+  // to the database (WAL) answers that before Next renders the page.
+  let storage: Promise<Storage> | undefined;
+  const allowedOrigins = async (id: string) => (await (storage ??= openStorage({ sqliteFile: config.databaseFile }))).embeds.settings(id).then((s) => s.allowedOrigins);
+  handle = withEmbedFraming(app.getRequestHandler(), allowedOrigins);
   const port = await web.listen(config.port, config.host);
   console.log(`[web] ${dev ? 'development' : 'production'} server listening on ${web.protocol}://${config.host ?? 'localhost'}:${port}; open ${config.appOrigin}`);
 

@@ -23,6 +23,8 @@ export interface CookieOptions {
   secure: boolean;
   httpOnly?: boolean;
   sameSite?: 'Lax' | 'Strict' | 'None';
+  /** CHIPS: the browser keeps the cookie per top-level site (requires Secure). */
+  partitioned?: boolean;
 }
 
 /** Serialises a `Set-Cookie` value. Path is always `/` (required by the `__Host-` prefix). */
@@ -32,5 +34,6 @@ export function serializeCookie(name: string, value: string, o: CookieOptions): 
   if (o.httpOnly !== false) parts.push('HttpOnly');
   parts.push(`SameSite=${o.sameSite ?? 'Lax'}`);
   if (o.secure) parts.push('Secure');
+  if (o.partitioned) parts.push('Partitioned');
   return parts.join('; ');
 }

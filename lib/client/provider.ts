@@ -1,7 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
-import { EXTENSIONS_PARAM, MessageType } from '../protocol/messages';
+import { EMBED_PARAM, EMBED_SUBPROTOCOL, EXTENSIONS_PARAM, MessageType, TICKET_SUBPROTOCOL_PREFIX } from '../protocol/messages';
 import type { Role } from '../storage/schema';
 import { SaveTracker } from './save-tracker';
 
@@ -12,7 +12,19 @@ export interface CollabConnection {
   role(): Role | null;
   /** Called whenever the server announces a role (on join and when it changes). */
   onRole(fn: (role: Role) => void): () => void;
+  /** Embed sockets: the one-time ticket the next connection offers (see `EmbedAuth`). */
+  useTicket(ticket: string): void;
   destroy(): void;
+}
+
+/**
+ * An embedded frame's socket authenticates with its embed session (`?embed=1`): the session
+ * cookie if the browser kept it, else the one-time `ticket`, offered as a subprotocol. The
+ * server answers a ticket connection with the next ticket (`onTicket`), used on reconnect.
+ */
+export interface EmbedAuth {
+  ticket: string;
+  onTicket?: (ticket: string) => void;
 }
 
 type SocketClass = new (url: string, protocols?: string | string[]) => WebSocket;
@@ -25,7 +37,11 @@ export interface ConnectOptions {
   Socket?: SocketClass;
   /** Set up the tracker before connecting (e.g. mark changes kept offline as unsaved). */
   prepare?: (tracker: SaveTracker) => void;
+  /** Set for an embedded frame (see {@link EmbedAuth}). */
+  embed?: EmbedAuth;
 }
+
+const ticketProtocols = (ticket: string) => [EMBED_SUBPROTOCOL, TICKET_SUBPROTOCOL_PREFIX + ticket];
 
 /**
  * Connects a document to the collaboration server with durable acknowledgements turned on.
@@ -37,7 +53,8 @@ export function connectDocument(opts: ConnectOptions): CollabConnection {
   opts.prepare?.(tracker);
   const Base = opts.Socket ?? (globalThis.WebSocket as unknown as SocketClass);
   const provider = new WebsocketProvider(opts.url, opts.documentId, opts.doc, {
-    params: { [EXTENSIONS_PARAM]: '1' },
+    params: opts.embed ? { [EXTENSIONS_PARAM]: '1', [EMBED_PARAM]: '1' } : { [EXTENSIONS_PARAM]: '1' },
+    protocols: opts.embed ? ticketProtocols(opts.embed.ticket) : [],
     WebSocketPolyfill: tracker.socketClass(Base) as unknown as typeof WebSocket,
     // Cross-tab BroadcastChannel would let another tab's edits look local; every tab talks to the server.
     disableBc: true,
@@ -57,6 +74,11 @@ export function connectDocument(opts: ConnectOptions): CollabConnection {
     }
     for (const fn of roleListeners) fn(next);
   };
+  provider.messageHandlers[MessageType.Ticket] = (_enc, dec) => {
+    const ticket = decoding.readVarString(dec);
+    provider.protocols = ticketProtocols(ticket);
+    opts.embed?.onTicket?.(ticket);
+  };
   provider.connect();
   return {
     provider,
@@ -65,6 +87,9 @@ export function connectDocument(opts: ConnectOptions): CollabConnection {
     onRole(fn) {
       roleListeners.add(fn);
       return () => roleListeners.delete(fn);
+    },
+    useTicket(ticket) {
+      provider.protocols = ticketProtocols(ticket);
     },
     destroy() {
       detach();

@@ -4,6 +4,7 @@ export const ERRORS = {
   invalid_request: 400,
   unauthorized: 401,
   invalid_credentials: 401,
+  invalid_token: 401,
   forbidden: 403,
   bad_origin: 403,
   not_found: 404,
@@ -21,6 +22,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra fields of the error object (e.g. `reason` for `invalid_token`). */
+    readonly details: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -32,5 +35,5 @@ export class ApiError extends Error {
 }
 
 export function errorResponse(e: ApiError): Response {
-  return Response.json({ error: { code: e.code, message: e.message } }, { status: e.status, headers: e.headers });
+  return Response.json({ error: { code: e.code, message: e.message, ...e.details } }, { status: e.status, headers: e.headers });
 }

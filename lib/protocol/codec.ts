@@ -49,6 +49,10 @@ export function encodeMessage(m: Message): Uint8Array {
       encoding.writeVarUint(e, MessageType.Role);
       encoding.writeVarString(e, m.role);
       break;
+    case 'ticket':
+      encoding.writeVarUint(e, MessageType.Ticket);
+      encoding.writeVarString(e, m.ticket);
+      break;
     default:
       assertNever(m);
   }
@@ -99,6 +103,9 @@ export function decodeMessage(frame: Uint8Array): Message {
         break;
       case MessageType.Role:
         m = { type: 'role', role: decoding.readVarString(d) };
+        break;
+      case MessageType.Ticket:
+        m = { type: 'ticket', ticket: decoding.readVarString(d) };
         break;
       default:
         throw new ProtocolError(`unknown message type ${type}`);

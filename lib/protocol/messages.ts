@@ -13,6 +13,8 @@ export const MessageType = {
   Ack: 100,
   /** Tandem extension: the connection's role on the document, on join and whenever it changes. */
   Role: 101,
+  /** Tandem extension: a one-time ticket for the next socket of an embed session without a cookie. */
+  Ticket: 102,
 } as const;
 
 /** Second varUint of a Sync message. */
@@ -30,6 +32,14 @@ export const AuthType = {
 /** Query parameter with which a client opts in to Tandem's extensions (ack, role): `?tandem=1`. */
 export const EXTENSIONS_PARAM = 'tandem';
 
+/** Query parameter of an embedded frame's socket (`?embed=1`): it authenticates with an embed session, never an account cookie. */
+export const EMBED_PARAM = 'embed';
+
+/** Subprotocol every embed socket offers and the server selects; the ticket rides in a second one. */
+export const EMBED_SUBPROTOCOL = 'tandem.embed';
+/** Prefix of the subprotocol that carries a one-time ticket: `tandem.ticket.<ticket>` (never selected, never echoed). */
+export const TICKET_SUBPROTOCOL_PREFIX = 'tandem.ticket.';
+
 /** A decoded frame. Discriminated on `type`; every switch over it must be exhaustive. */
 export type Message =
   | { type: 'sync-step1'; stateVector: Uint8Array }
@@ -39,7 +49,8 @@ export type Message =
   | { type: 'query-awareness' }
   | { type: 'auth-denied'; reason: string }
   | { type: 'ack'; count: number }
-  | { type: 'role'; role: string };
+  | { type: 'role'; role: string }
+  | { type: 'ticket'; ticket: string };
 
 /** For the `default` branch of an exhaustive switch. */
 export function assertNever(value: never): never {

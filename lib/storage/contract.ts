@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSnapshotData, isForeignKeyViolation, type Storage } from '.';
+import { embedContract } from './contract-embed';
 
 /**
  * The storage contract: every backend must pass these. Call it from a test file per backend
@@ -181,6 +182,8 @@ export function storageContract(backend: string, open: () => Promise<Storage>, o
       await s.events.prune(now + 1);
       expect(await s.events.after(start)).toEqual([]);
     });
+
+    embedContract(() => s, user, now);
 
     it('tells which sessions are still live and refreshes the active ones', async () => {
       const u = await user('live');

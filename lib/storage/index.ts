@@ -1,6 +1,7 @@
 import { migrate } from './migrations';
 import { openTarget, type Connection, type StorageTarget } from './db';
 import { Documents } from './documents';
+import { Embeds } from './embed';
 import { AccessEvents } from './events';
 import { Links } from './links';
 import { Members } from './members';
@@ -12,6 +13,8 @@ import { Users } from './users';
 export type { Role } from './schema';
 export type { Access, DocumentSummary, DocumentInfo, Sharing, Via } from './documents';
 export type { AccessEvent, AccessEventInput } from './events';
+export type { EmbedKey, EmbedKeyInfo, EmbedRole, EmbedSession, EmbedSessionState, EmbedSettings } from './embed';
+export { DEFAULT_EMBED_SETTINGS } from './embed';
 export type { LinkState } from './links';
 export type { LinkAccess } from './schema';
 export type { ChangeResult, MemberEntry, GrantableRole } from './members';
@@ -35,6 +38,7 @@ export class Storage {
   readonly snapshots: Snapshots;
   readonly links: Links;
   readonly events: AccessEvents;
+  readonly embeds: Embeds;
 
   constructor(readonly connection: Connection) {
     const { db } = connection;
@@ -45,6 +49,7 @@ export class Storage {
     this.snapshots = new Snapshots(db);
     this.links = new Links(db);
     this.events = new AccessEvents(db);
+    this.embeds = new Embeds(db);
     this.updates = new Updates(db, this.snapshots);
   }
 

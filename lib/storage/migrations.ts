@@ -116,6 +116,59 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('access_events_created').on('access_events').column('created_at').execute();
       },
     },
+    '0004_embed': {
+      async up(db: Kysely<any>) {
+        // Who may frame a document and in which role its embedded visitors edit.
+        await db.schema
+          .createTable('embed_settings')
+          .addColumn('document_id', 'text', (c) => c.primaryKey().references('documents.id').onDelete('cascade'))
+          .addColumn('allowed_origins', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('editor', 'viewer')`))
+          .addColumn('updated_at', t.time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('embed_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          // 'integration': made by the owner for a host's backend; 'app': the app's own, for tokens it mints for signed-in accounts.
+          .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('integration', 'app')`))
+          .addColumn('created_at', t.time, (c) => c.notNull())
+          .addColumn('revoked_at', t.time)
+          .execute();
+        await db.schema.createIndex('embed_keys_document').on('embed_keys').column('document_id').execute();
+        await db.schema
+          .createTable('embed_jtis')
+          .addColumn('key_id', 'text', (c) => c.notNull())
+          .addColumn('jti', 'text', (c) => c.notNull())
+          .addColumn('expires_at', t.time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('embed_jtis_pk', ['key_id', 'jti'])
+          .execute();
+        await db.schema.createIndex('embed_jtis_expires').on('embed_jtis').column('expires_at').execute();
+        await db.schema
+          .createTable('embed_sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+          .addColumn('key_id', 'text', (c) => c.references('embed_keys.id').onDelete('cascade'))
+          .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+          .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('editor', 'viewer')`))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('sub', 'text', (c) => c.notNull())
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('created_at', t.time, (c) => c.notNull())
+          .addColumn('expires_at', t.time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('embed_sessions_document').on('embed_sessions').column('document_id').execute();
+        await db.schema
+          .createTable('embed_tickets')
+          .addColumn('ticket_hash', 'text', (c) => c.primaryKey())
+          .addColumn('session_id', 'text', (c) => c.notNull().references('embed_sessions.id').onDelete('cascade'))
+          .addColumn('expires_at', t.time, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

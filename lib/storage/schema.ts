@@ -97,6 +97,65 @@ export interface SnapshotsTable {
   created_at: number;
 }
 
+/** Embedding settings of a document (one row once the owner sets them). */
+export interface EmbedSettingsTable {
+  document_id: string;
+  /** JSON array of exact origins (`scheme://host[:port]`) allowed to frame the document. */
+  allowed_origins: string;
+  /** The strongest role an embedded visitor can get; a token may ask for less. */
+  role: Exclude<Role, 'owner'>;
+  updated_at: number;
+}
+
+/** An integration key: the HS256 secret a host's backend signs embed tokens with. */
+export interface EmbedKeysTable {
+  id: string;
+  document_id: string;
+  /** The secret itself: HMAC verification needs it (see docs/SECURITY.md). */
+  secret: string;
+  label: string;
+  /** `integration` keys are the owner's; the one `app` key signs tokens the app mints for accounts. */
+  kind: 'integration' | 'app';
+  created_at: number;
+  /** Set when revoked; kept so a token signed with it is refused as "revoked", not "unknown". */
+  revoked_at: number | null;
+}
+
+/** Token ids already exchanged, kept until the token expires: each token works once. */
+export interface EmbedJtisTable {
+  key_id: string;
+  jti: string;
+  expires_at: number;
+}
+
+/**
+ * A session scoped to one document, made by exchanging an embed token. `key_id` is set for
+ * tokens signed with an integration key, `user_id` for tokens the app minted for an account.
+ */
+export interface EmbedSessionsTable {
+  id: string;
+  /** SHA-256 of the cookie value. */
+  token_hash: string;
+  document_id: string;
+  key_id: string | null;
+  user_id: string | null;
+  /** The role the token asked for; the live role is never stronger than the settings allow. */
+  role: Exclude<Role, 'owner'>;
+  name: string;
+  sub: string;
+  origin: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** One-time tickets for the collaboration socket, when the browser refused the session cookie. */
+export interface EmbedTicketsTable {
+  /** SHA-256 of the ticket. */
+  ticket_hash: string;
+  session_id: string;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -107,6 +166,11 @@ export interface Database {
   snapshots: SnapshotsTable;
   link_grants: LinkGrantsTable;
   access_events: AccessEventsTable;
+  embed_settings: EmbedSettingsTable;
+  embed_keys: EmbedKeysTable;
+  embed_jtis: EmbedJtisTable;
+  embed_sessions: EmbedSessionsTable;
+  embed_tickets: EmbedTicketsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

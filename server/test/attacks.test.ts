@@ -246,10 +246,16 @@ describe('attack table', () => {
   });
 
   it('A15 app pages refuse to be framed and do not leak URLs', async () => {
-    const [{ headers }] = await nextConfig.headers!();
-    const get = (k: string) => headers.find((x: { key: string }) => x.key === k)?.value;
-    expect(get('Content-Security-Policy')).toContain("frame-ancestors 'none'");
-    expect(get('X-Content-Type-Options')).toBe('nosniff');
-    expect(get('Referrer-Policy')).toBe('same-origin');
+    const rules = await nextConfig.headers!();
+    const on = (path: string) => rules.filter((r: { source: string }) => new RegExp(`^${r.source.replace('/:path*', '/.*')}$`).test(path)).flatMap((r: { headers: { key: string; value: string }[] }) => r.headers);
+    const get = (path: string, k: string) => on(path).find((x: { key: string }) => x.key === k)?.value;
+    for (const path of ['/', '/d/6stqodh7FUUa_fKzLN_ezQ', '/login', '/account', '/embed.js', '/api/me', '/d/6stqodh7FUUa_fKzLN_ezQ/embed-signin']) {
+      expect([path, get(path, 'Content-Security-Policy'), get(path, 'X-Frame-Options')]).toEqual([path, "frame-ancestors 'none'", 'DENY']);
+      expect(get(path, 'X-Content-Type-Options')).toBe('nosniff');
+      expect(get(path, 'Referrer-Policy')).toBe('same-origin');
+    }
+    // Only embed pages are left to web/embed-framing.ts, which sets the document's own frame-ancestors.
+    expect(get('/embed/6stqodh7FUUa_fKzLN_ezQ', 'Content-Security-Policy')).toBeUndefined();
+    expect(get('/embed/6stqodh7FUUa_fKzLN_ezQ', 'Referrer-Policy')).toBe('same-origin');
   });
 });

@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'react';
 import { canManage } from '@/lib/auth/roles';
 import type { Role } from '@/lib/storage/schema';
+import { EmbedSettings } from '../../embed/EmbedSettings';
 import { useHydrated } from '../../useHydrated';
 import { AddPeople } from './AddPeople';
 import { GeneralAccess } from './GeneralAccess';
@@ -50,6 +51,7 @@ export function ShareDialog({ documentId, title, role, userId }: { documentId: s
         <PeopleList sharing={sharing} manage={manage} userId={userId} />
         <h3>General access</h3>
         <GeneralAccess sharing={sharing} manage={manage} />
+        {manage && <EmbedSettings documentId={documentId} />}
         <div className="dialog-actions">
           <button type="button" onClick={() => dialog.current?.close()}>
             Done
