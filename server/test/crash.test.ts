@@ -52,7 +52,11 @@ describe('crash safety (SIGKILL)', () => {
 
     const acknowledged = new Set<string>();
     for (let round = 0; round < 3; round++) {
+      const before = clients.map((c) => c.tracker.durableChanges);
       await new Promise((r) => setTimeout(r, prng.uint32(g, 300, 1200)));
+      // However slow the machine, kill only once every client has had some changes acknowledged
+      // in this round, so the test always checks plenty of acknowledged changes.
+      await waitFor(() => clients.every((c, i) => c.tracker.durableChanges >= before[i] + 5), 30_000, 'acknowledgements this round');
       server.child.kill('SIGKILL');
       await server.exited;
       // Nothing can be acknowledged after the kill: record what each client saw acknowledged...
@@ -85,5 +89,5 @@ describe('crash safety (SIGKILL)', () => {
 
     clients.forEach((c) => c.destroy());
     await storage.close();
-  }, 90_000);
+  }, 180_000);
 });
