@@ -28,6 +28,8 @@ export interface AccessWatchOptions {
   sessionCheckMs?: number;
   /** Access events older than this are pruned (default 1 h). */
   keepEventsMs?: number;
+  /** The stored document changed outside the collaboration servers (a restored version). */
+  onContent?: (documentId: string) => Promise<void>;
 }
 
 /**
@@ -69,18 +71,20 @@ export class AccessWatcher {
         const events = await this.o.storage.events.after(this.lastId);
         if (events.length === 0) return;
         const touched = new Set<string>();
+        const changed = new Set<string>();
         for (const e of events) {
           this.lastId = e.id;
-          this.apply(e, touched);
+          this.apply(e, touched, changed);
         }
         for (const documentId of touched) await this.recheckDocument(documentId);
+        for (const documentId of changed) await this.o.onContent?.(documentId);
       }
     } finally {
       this.polling = false;
     }
   }
 
-  private apply(e: AccessEvent, touchedDocuments: Set<string>): void {
+  private apply(e: AccessEvent, touchedDocuments: Set<string>, changedDocuments: Set<string>): void {
     switch (e.kind) {
       case 'document':
         if (e.documentId) touchedDocuments.add(e.documentId);
@@ -93,6 +97,9 @@ export class AccessWatcher {
         return;
       case 'user-sessions':
         this.closeWhere((p) => p.userId === e.userId && p.sessionId !== e.sessionId, CloseCode.Unauthorized, 'signed out on all devices');
+        return;
+      case 'content':
+        if (e.documentId) changedDocuments.add(e.documentId);
         return;
       default:
         assertNever(e.kind);

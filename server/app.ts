@@ -21,6 +21,7 @@ import { createMetrics, type Metrics, type RejectReason } from './metrics';
 import { RoomRegistry } from './rooms';
 import { authorizeUpgrade } from './upgrade';
 import { SocketPeer } from './ws-adapter';
+import { VersionRecorder } from './versions';
 import { UpdateWriter } from './writer';
 
 export interface CollabServerOptions {
@@ -82,11 +83,13 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
       compaction.noteAppended(entries);
     },
   });
+  const versions = new VersionRecorder(storage, log, config.versions);
   const rooms = new RoomRegistry(storage, writer, log, {
     unloadDelayMs: config.roomUnloadDelayMs,
     tails: compaction,
     observer: { updateApplied: () => metrics.updates.inc(), acked: (s) => metrics.ackLatency.observe(s) },
     cluster,
+    versions,
   });
   await cluster?.start();
   const metrics = createMetrics({
@@ -102,6 +105,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     sessionIdleMs: config.sessionIdleMs,
     pollMs: o.accessPollMs,
     sessionCheckMs: o.sessionCheckMs,
+    onContent: (documentId) => rooms.refresh(documentId),
   });
   await access.start();
   const stopHeartbeat = startHeartbeat(peers, { quietMs: o.heartbeatMs ?? 10_000, pingMs: o.pingMs ?? 30_000 });
@@ -221,6 +225,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
       await compaction.close();
       await rooms.closeAll(CloseCode.ServiceRestart, 'server restarting');
       await writer.drain();
+      await versions.close();
       await cluster?.close();
       stopHeartbeat();
       // Give the close frames a moment to go out and be answered: terminating at once can

@@ -1,6 +1,13 @@
 /** Origin of changes that came from another collaboration server (see server/cluster). */
 export const REMOTE = Symbol('remote');
 
+/**
+ * Origin of changes read back from storage because something outside the collaboration servers
+ * stored them (a restored version): passed to clients, neither stored again nor relayed (every
+ * server learns of them from storage).
+ */
+export const STORED = Symbol('stored');
+
 /** The room's side of the link to other servers (Redis); absent when one server runs alone. */
 export interface RoomLink {
   /** A local client changed the document: relay it; `write` settles once it is durable. */

@@ -12,7 +12,7 @@ import {
 } from '../lib/protocol';
 import type { Role } from '../lib/storage/schema';
 import { AwarenessOwners } from './awareness-owners';
-import { REMOTE, type RoomLink } from './room-link';
+import { REMOTE, STORED, type RoomLink } from './room-link';
 import type { Identity, Peer } from './peer';
 
 /** What a room needs from outside: where durable writes go and whom to tell when they fail. */
@@ -22,6 +22,8 @@ export interface RoomDeps {
   /** Called once when a write failed; the room is unusable afterwards. */
   onFailure(room: Room, error: unknown): void;
   observer?: RoomObserver;
+  /** A connection's change was applied (for version history). */
+  edited?(room: Room, peer: Peer): void;
 }
 
 /** Hooks for metrics; the room does not know where the numbers go. */
@@ -215,6 +217,7 @@ export class Room {
       throw new ProtocolError(`invalid update: ${(e as Error).message}`);
     }
     this.deps.observer?.updateApplied();
+    this.deps.edited?.(this, peer);
     if (this.dropPending()) throw new ProtocolError('update depends on changes the server does not have; reconnect to resync');
   }
 
@@ -256,6 +259,15 @@ export class Room {
     if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), REMOTE);
   }
 
+  /** Applies what storage holds (after a change stored from outside); clients get the difference. */
+  applyStoredChange(updates: readonly Uint8Array[]): void {
+    if (this.phase.kind !== 'open') return;
+    this.doc.transact(() => {
+      for (const u of updates) Y.applyUpdate(this.doc, u, STORED);
+    }, STORED);
+    this.dropPending();
+  }
+
   /** Stores changes that arrived from another server (when this one must vouch for them). */
   persistRemote(updates: readonly Uint8Array[]): void {
     if (this.phase.kind !== 'open') return;
@@ -290,7 +302,7 @@ export class Room {
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === 'load') return;
     if (origin === REMOTE) this.link?.remoteUpdate(update);
-    else {
+    else if (origin !== STORED) {
       this.track(update);
       this.link?.localUpdate(update, this.lastWrite);
     }

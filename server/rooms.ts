@@ -6,6 +6,7 @@ import { CloseCode, assertNever } from '../lib/protocol';
 import type { CompactionScheduler } from './compaction/scheduler';
 import type { Peer } from './peer';
 import { Room, type RoomObserver } from './room';
+import type { VersionRecorder } from './versions';
 import type { UpdateWriter } from './writer';
 
 /** What the registry tells compaction: each load's tail, and each unload. */
@@ -35,6 +36,8 @@ export interface RegistryOptions {
   observer?: RoomObserver;
   /** Other servers' copies of open rooms (Redis); absent when this server runs alone. */
   cluster?: RoomCluster;
+  /** Version history: edits, and rooms closing. */
+  versions?: Pick<VersionRecorder, 'edited' | 'closing'>;
 }
 
 /** What the registry tells the cluster: a room opened, a room is about to go. */
@@ -117,6 +120,7 @@ export class RoomRegistry {
     if (room.phase.kind !== 'open') return;
     // While still open: detaching may store remote changes, and unloading waits for them.
     this.options.cluster?.detach(room);
+    this.options.versions?.closing(room);
     room.phase = { kind: 'unloading' };
     const done = room
       .durable()
@@ -140,6 +144,14 @@ export class RoomRegistry {
     }
     await Promise.all([...this.slots.values()].map((s) => (s.kind === 'unloading' ? s.done : undefined)));
     await this.writer.drain();
+  }
+
+  /** Brings an open room up to what storage holds (a change was stored from outside). */
+  async refresh(documentId: string): Promise<void> {
+    const slot = this.slots.get(documentId);
+    const room = slot?.kind === 'open' ? slot.room : slot?.kind === 'loading' ? await slot.ready.catch(() => undefined) : undefined;
+    if (!room) return;
+    room.applyStoredChange(await this.storage.updates.load(documentId));
   }
 
   /** Closes the connections of one document (e.g. it was deleted) and drops its room. */
@@ -170,6 +182,7 @@ export class RoomRegistry {
       persist: (id, update) => this.writer.write(id, update),
       onFailure: (r, error) => this.onFailure(r, error),
       observer: this.options.observer,
+      edited: (r, peer) => this.options.versions?.edited(r, peer.identity.userId),
     });
     let count = 0;
     let bytes = 0;

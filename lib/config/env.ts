@@ -116,6 +116,8 @@ const settings = {
     if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'bad duration' });
     return ms ?? 0;
   }), expected: 'a duration like 0, 500ms, 10s or 1m' },
+  VERSION_INTERVAL: { schema: duration(1000), expected: 'a duration of at least 1s, like 5m (at most one automatic version per document per this long)' },
+  VERSION_QUIET: { schema: duration(100), expected: 'a duration of at least 100ms, like 30s (no edits for this long ends a burst of editing)' },
   COMPACT_AFTER_UPDATES: { schema: count(1, 100_000_000), expected: 'a whole number of updates between 1 and 100000000' },
   COMPACT_AFTER_BYTES: { schema: bytes, expected: 'a whole number of bytes between 1024 and 1073741824' },
   TLS_CERT_FILE: { schema: file, expected: 'the path of a PEM certificate file (with TLS_KEY_FILE)' },

@@ -49,6 +49,8 @@ export interface Config {
   limits: Limits;
   /** How long an empty room stays loaded, in case someone comes back (reload, flaky network). */
   roomUnloadDelayMs: number;
+  /** Automatic versions: at most one per `intervalMs` per document, once editing pauses for `quietMs`. */
+  versions: { intervalMs: number; quietMs: number };
 }
 
 /** At most `limit` per `windowMs`. */
@@ -127,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBufferedBytes: s.MAX_BUFFERED_BYTES ?? 32 * 1024 * 1024,
     },
     roomUnloadDelayMs: s.ROOM_UNLOAD_DELAY ?? 10_000,
+    versions: { intervalMs: s.VERSION_INTERVAL ?? 5 * 60_000, quietMs: s.VERSION_QUIET ?? 30_000 },
   };
 }
 

@@ -15,3 +15,5 @@ export const linkAccessSchema = z.object({
 });
 export const transferSchema = z.object({ userId: z.string().min(1).max(64) });
 export const contentFormatSchema = z.enum(['text', 'json'], { message: 'format must be text or json.' });
+export const versionNameSchema = z.object({ name: z.string().trim().min(1, 'Enter a name for the version.').max(200, 'Use at most 200 characters for the name.') });
+export const versionFormatSchema = z.enum(['text', 'json'], { message: 'format must be json or text.' });

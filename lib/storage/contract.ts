@@ -341,5 +341,28 @@ export function storageContract(backend: string, open: () => Promise<Storage>, o
         if (other !== s) await other.close();
       }
     });
+
+    it('keeps versions newest first, with the accounts that edited since the previous one', async () => {
+      const a = await user('va');
+      const b = await user('vb');
+      const d = await s.documents.create({ title: 'Versions', ownerId: a.id, now });
+      expect(await s.versions.latestAt(d.id)).toBeUndefined();
+      await s.versions.markEdited(d.id, a.id, now + 1);
+      await s.versions.markEdited(d.id, b.id, now + 2);
+      const v1 = await s.versions.create({ documentId: d.id, kind: 'auto', name: null, data: new Uint8Array([1, 2]), createdBy: null, now: now + 10 });
+      expect(v1.editors.map((e) => e.name).sort()).toEqual(['va', 'vb']);
+      await s.versions.markEdited(d.id, b.id, now + 20);
+      const v2 = await s.versions.create({ documentId: d.id, kind: 'named', name: 'Draft', data: new Uint8Array([3]), createdBy: a.id, now: now + 30 });
+      expect(v2).toMatchObject({ kind: 'named', name: 'Draft', createdBy: a.id, createdAt: now + 30, editors: [{ id: b.id, name: 'vb' }] });
+      expect((await s.versions.list(d.id)).map((v) => v.id)).toEqual([v2.id, v1.id]);
+      expect(await s.versions.latestAt(d.id)).toBe(now + 30);
+      const got = await s.versions.get(d.id, v1.id);
+      expect([...got!.data]).toEqual([1, 2]);
+      expect(await s.versions.get(d.id, 'nope')).toBeUndefined();
+      const other = await s.documents.create({ title: 'Other', ownerId: a.id, now });
+      expect(await s.versions.get(other.id, v1.id)).toBeUndefined();
+      await s.documents.delete(d.id);
+      expect(await s.versions.list(d.id)).toEqual([]);
+    });
   });
 }

@@ -9,6 +9,7 @@ import { Sessions } from './sessions';
 import { Snapshots } from './snapshots';
 import { Updates } from './updates';
 import { Users } from './users';
+import { Versions } from './versions';
 
 export type { Role } from './schema';
 export type { Access, DocumentSummary, DocumentInfo, Sharing, Via } from './documents';
@@ -21,6 +22,7 @@ export type { ChangeResult, MemberEntry, GrantableRole } from './members';
 export type { SessionInfo } from './sessions';
 export type { PublicUser } from './users';
 export type { Snapshot } from './snapshots';
+export type { Version, VersionSummary } from './versions';
 export { decodeSnapshotData, encodeSnapshotData } from './snapshots';
 export type { StoredChunk, StoredRow, StoredState } from './updates';
 export { READ_PAGE_ROWS } from './updates';
@@ -39,6 +41,7 @@ export class Storage {
   readonly links: Links;
   readonly events: AccessEvents;
   readonly embeds: Embeds;
+  readonly versions: Versions;
 
   constructor(readonly connection: Connection) {
     const { db } = connection;
@@ -50,6 +53,7 @@ export class Storage {
     this.links = new Links(db);
     this.events = new AccessEvents(db);
     this.embeds = new Embeds(db);
+    this.versions = new Versions(db);
     this.updates = new Updates(db, this.snapshots);
   }
 

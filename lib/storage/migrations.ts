@@ -169,6 +169,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_versions': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('versions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+          .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('auto', 'named', 'restore')`))
+          .addColumn('name', 'text')
+          .addColumn('data', t.bytes, (c) => c.notNull())
+          .addColumn('editors', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+          .addColumn('created_at', t.time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('versions_document').on('versions').columns(['document_id', 'created_at']).execute();
+        await db.schema
+          .createTable('edit_marks')
+          .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('last_edited_at', t.time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('edit_marks_pk', ['document_id', 'user_id'])
+          .execute();
+      },
+    },
   };
 }
 

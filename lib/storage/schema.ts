@@ -48,9 +48,11 @@ export interface LinkGrantsTable {
  * - `document`: access to the document changed (members, invitations, link): re-check its connections;
  * - `deleted`: the document is gone;
  * - `session`: one session was revoked;
- * - `user-sessions`: every session of `user_id` was revoked, except `session_id` if set.
+ * - `user-sessions`: every session of `user_id` was revoked, except `session_id` if set;
+ * - `content`: the stored document gained a change made outside the collaboration servers (a
+ *   restored version): servers holding it open apply what is stored.
  */
-export type AccessEventKind = 'document' | 'deleted' | 'session' | 'user-sessions';
+export type AccessEventKind = 'document' | 'deleted' | 'session' | 'user-sessions' | 'content';
 
 export interface AccessEventsTable {
   id: Generated<number>;
@@ -156,6 +158,32 @@ export interface EmbedTicketsTable {
   expires_at: number;
 }
 
+/** How a version came to be. */
+export type VersionKind = 'auto' | 'named' | 'restore';
+
+/**
+ * A saved state of a document. `data` is the whole document as one Yjs update (all content,
+ * all deletions), so it can be shown or restored with Yjs garbage collection on.
+ */
+export interface VersionsTable {
+  id: string;
+  document_id: string;
+  kind: VersionKind;
+  name: string | null;
+  data: Uint8Array;
+  /** Account ids that changed the document between the previous version and this one (JSON array). */
+  editors: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** Who edited a document when: what versions list as "edited since the previous one". */
+export interface EditMarksTable {
+  document_id: string;
+  user_id: string;
+  last_edited_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -171,6 +199,8 @@ export interface Database {
   embed_jtis: EmbedJtisTable;
   embed_sessions: EmbedSessionsTable;
   embed_tickets: EmbedTicketsTable;
+  versions: VersionsTable;
+  edit_marks: EditMarksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { restoreVersion, saveNamedVersion } from '../../lib/documents/versions';
+import { FRAGMENT } from '../../lib/editor/extensions';
+import { client, signedInUser, startHarness, storedDoc, waitFor, type Harness } from './helpers';
+
+/**
+ * Version history against a real server: automatic versions after a burst and when the last
+ * person leaves, and a restore that reaches two connected clients at once as a new change.
+ */
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ VERSION_QUIET: '300ms', VERSION_INTERVAL: '1s' }, { accessPollMs: 50 });
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+/** Paragraph texts of the editor's fragment, as Tiptap stores them. */
+const paragraphs = (d: Y.Doc) => d.getXmlFragment(FRAGMENT).toArray().map((n) => (n as Y.XmlElement).toArray().map((t) => (t as Y.XmlText).toString()).join(''));
+function addParagraph(d: Y.Doc, text: string) {
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText(text)]);
+  const f = d.getXmlFragment(FRAGMENT);
+  f.insert(f.length, [p]);
+}
+
+async function sharedDoc() {
+  const a = await signedInUser(h.storage, h.config, 'Ada');
+  const b = await signedInUser(h.storage, h.config, 'Bo');
+  const doc = await h.storage.documents.create({ title: 'History', ownerId: a.user.id, now: Date.now() });
+  await h.storage.members.share(doc.id, b.user.email, 'editor', Date.now());
+  await h.storage.members.acceptInvite(doc.id, b.user.id, b.user.email, Date.now());
+  return { a, b, doc };
+}
+
+describe('version history', () => {
+  it('records a version after a burst of editing, naming who edited', async () => {
+    const { a, b, doc } = await sharedDoc();
+    const ca = client(h, doc.id, a.cookie);
+    const cb = client(h, doc.id, b.cookie);
+    await waitFor(() => ca.provider.synced && cb.provider.synced, 5000, 'synced');
+    addParagraph(ca.doc, 'from Ada');
+    addParagraph(cb.doc, 'from Bo');
+    await waitFor(async () => (await h.storage.versions.list(doc.id)).length === 1, 5000, 'an automatic version');
+    const [v] = await h.storage.versions.list(doc.id);
+    expect(v.kind).toBe('auto');
+    expect(v.editors.map((e) => e.name).sort()).toEqual(['Ada', 'Bo']);
+    const shown = new Y.Doc();
+    Y.applyUpdate(shown, (await h.storage.versions.get(doc.id, v.id))!.data);
+    expect(paragraphs(shown).sort()).toEqual(['from Ada', 'from Bo']);
+    ca.destroy();
+    cb.destroy();
+  });
+
+  it('restores a version as a new change both connected clients see at once, keeping history', async () => {
+    const { a, b, doc } = await sharedDoc();
+    const ca = client(h, doc.id, a.cookie);
+    const cb = client(h, doc.id, b.cookie);
+    await waitFor(() => ca.provider.synced && cb.provider.synced, 5000, 'synced');
+    addParagraph(ca.doc, 'first draft');
+    await waitFor(() => ca.tracker.state.kind === 'saved', 5000, 'saved');
+    const named = await saveNamedVersion(h.storage, doc.id, a.user.id, 'Before the rewrite');
+    // Bo rewrites everything; it is stored.
+    cb.doc.transact(() => cb.doc.getXmlFragment(FRAGMENT).delete(0, cb.doc.getXmlFragment(FRAGMENT).length));
+    addParagraph(cb.doc, 'rewritten by Bo');
+    await waitFor(() => cb.tracker.state.kind === 'saved' && paragraphs(ca.doc).join() === 'rewritten by Bo', 5000, 'rewrite everywhere');
+
+    const t0 = Date.now();
+    const restored = await restoreVersion(h.storage, doc.id, named.id, a.user.id, named.name!);
+    await waitFor(() => paragraphs(ca.doc).join() === 'first draft' && paragraphs(cb.doc).join() === 'first draft', 3000, 'restore reached both clients');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(paragraphs(await storedDoc(h.storage, doc.id))).toEqual(['first draft']);
+    // Nothing deleted from history; the restore is in it, newest first.
+    const list = await h.storage.versions.list(doc.id);
+    expect(list[0]).toMatchObject({ id: restored!.id, kind: 'restore', name: 'Restored: Before the rewrite' });
+    expect(list.map((v) => v.id)).toContain(named.id);
+    // Editing goes on normally on top of the restore.
+    addParagraph(cb.doc, 'after restore');
+    await waitFor(() => paragraphs(ca.doc).join('|') === 'first draft|after restore', 5000, 'edits after restore');
+    ca.destroy();
+    cb.destroy();
+  });
+
+  it('records a version when the last person leaves (however soon)', async () => {
+    // Bursts would only end after an hour here: the version must come from leaving.
+    const slow = await startHarness({ VERSION_QUIET: '1h', VERSION_INTERVAL: '1h' });
+    const a = await signedInUser(slow.storage, slow.config, 'Ada');
+    const doc = await slow.storage.documents.create({ title: 'Leaving', ownerId: a.user.id, now: Date.now() });
+    const ca = client(slow, doc.id, a.cookie);
+    await waitFor(() => ca.provider.synced, 5000, 'synced');
+    addParagraph(ca.doc, 'quick note');
+    await waitFor(() => ca.tracker.state.kind === 'saved', 5000, 'saved');
+    ca.destroy();
+    await waitFor(async () => (await slow.storage.versions.list(doc.id)).length === 1, 5000, 'a version on close');
+    const [v] = await slow.storage.versions.list(doc.id);
+    expect(v).toMatchObject({ kind: 'auto', editors: [{ id: a.user.id, name: 'Ada' }] });
+    const shown = new Y.Doc();
+    Y.applyUpdate(shown, (await slow.storage.versions.get(doc.id, v.id))!.data);
+    expect(paragraphs(shown)).toEqual(['quick note']);
+    await slow.stop();
+  });
+});

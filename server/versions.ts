@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import * as Y from 'yjs';
+import type { Storage } from '../lib/storage';
+import type { Room } from './room';
+
+export interface VersionPolicy {
+  /** At most one automatic version per document per this long. */
+  intervalMs: number;
+  /** A burst of editing has ended after this long without an edit. */
+  quietMs: number;
+}
+
+interface Tracked {
+  room: Room;
+  dirty: boolean;
+  lastEditAt: number;
+  /** Per account: when it last edited, and the time last written to edit_marks. */
+  editors: Map<string, { at: number; written: number }>;
+}
+
+/** Edit marks are written at most this often per account and document (and always before a version). */
+const MARK_EVERY_MS = 30_000;
+
+/**
+ * Records versions automatically: once a burst of editing ends (no edit for `quietMs`), if the
+ * document's newest version is at least `intervalMs` old; and when the last person leaves.
+ * Also marks who edited when, which versions list as their editors. With several servers each
+ * records for its own rooms, and the interval (read from storage) keeps them from doubling up.
+ */
+export class VersionRecorder {
+  private readonly docs = new Map<string, Tracked>();
+  private readonly timer: NodeJS.Timeout;
+  private ticking = false;
+  private readonly saving = new Set<Promise<void>>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly log: Logger,
+    private readonly policy: VersionPolicy,
+  ) {
+    this.timer = setInterval(() => void this.tick(), Math.min(policy.quietMs, 5000));
+    this.timer.unref();
+  }
+
+  edited(room: Room, userId: string): void {
+    const now = Date.now();
+    let t = this.docs.get(room.documentId);
+    if (!t || t.room !== room) this.docs.set(room.documentId, (t = { room, dirty: false, lastEditAt: now, editors: new Map() }));
+    t.dirty = true;
+    t.lastEditAt = now;
+    const e = t.editors.get(userId) ?? { at: now, written: 0 };
+    e.at = now;
+    t.editors.set(userId, e);
+    if (now - e.written >= MARK_EVERY_MS) this.writeMark(room.documentId, userId, e);
+  }
+
+  /** The room is unloading (its last person left): record what changed since the last version. */
+  closing(room: Room): void {
+    const t = this.docs.get(room.documentId);
+    if (!t || t.room !== room) return;
+    this.docs.delete(room.documentId);
+    if (!t.dirty) return;
+    // Encoded now: the room's document is gone once it has unloaded.
+    const data = Y.encodeStateAsUpdate(room.doc);
+    const p = room
+      .durable()
+      .then(() => this.save(t, data))
+      .catch((err) => this.log.warn({ err, doc: room.documentId }, 'could not record a version on close'))
+      .finally(() => this.saving.delete(p));
+    this.saving.add(p);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const now = Date.now();
+      for (const t of [...this.docs.values()]) {
+        if (!t.dirty || now - t.lastEditAt < this.policy.quietMs || t.room.phase.kind !== 'open') continue;
+        const latest = await this.storage.versions.latestAt(t.room.documentId);
+        if (latest !== undefined && now - latest < this.policy.intervalMs) continue;
+        await t.room.durable();
+        await this.save(t, Y.encodeStateAsUpdate(t.room.doc));
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'automatic version failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async save(t: Tracked, data: Uint8Array): Promise<void> {
+    t.dirty = false;
+    for (const [userId, e] of t.editors) if (e.written < e.at) await this.writeMark(t.room.documentId, userId, e);
+    t.editors.clear();
+    await this.storage.versions.create({ documentId: t.room.documentId, kind: 'auto', name: null, data, createdBy: null, now: Date.now() });
+  }
+
+  private writeMark(documentId: string, userId: string, e: { at: number; written: number }): Promise<void> {
+    e.written = e.at;
+    return this.storage.versions.markEdited(documentId, userId, e.at).catch((err) => this.log.warn({ err, doc: documentId }, 'could not mark an edit'));
+  }
+
+  /** Stops recording; resolves once versions of rooms that closed are saved. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.saving]);
+  }
+}
