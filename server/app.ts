@@ -8,10 +8,12 @@ import type { Config } from '../lib/config';
 import { readTlsCredentials } from '../lib/config/tls';
 import { clientIp } from '../lib/http/client-ip';
 import { CloseCode, assertNever } from '../lib/protocol';
+import { LIVE_PATH } from '../lib/protocol/live';
 import type { Storage } from '../lib/storage';
 import { CompactionScheduler } from './compaction/scheduler';
 import { CompactionWorker } from './compaction/worker-client';
 import { AccessWatcher } from './access-watch';
+import { LiveHub } from './live';
 import { startHeartbeat } from './heartbeat';
 import { ConnectionCaps } from './limits';
 import { createMetrics, type Metrics, type RejectReason } from './metrics';
@@ -44,6 +46,8 @@ export interface CollabServer {
   readonly metrics: Metrics;
   /** Background compaction of update logs; `stats` feeds metrics. */
   readonly compaction: CompactionScheduler;
+  /** Presence and renames for document lists (`GET /live`). */
+  readonly live: LiveHub;
   /**
    * Graceful stop (SIGTERM): refuses new connections, makes every applied update durable and
    * acknowledges it, then closes sockets with 1012 so clients reconnect elsewhere or later.
@@ -73,10 +77,15 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
       compaction.noteAppended(entries);
     },
   });
+  const live = new LiveHub({ storage, log, sessionIdleMs: config.sessionIdleMs });
   const rooms = new RoomRegistry(storage, writer, log, {
     unloadDelayMs: config.roomUnloadDelayMs,
     tails: compaction,
-    observer: { updateApplied: () => metrics.updates.inc(), acked: (s) => metrics.ackLatency.observe(s) },
+    observer: {
+      updateApplied: () => metrics.updates.inc(),
+      acked: (s) => metrics.ackLatency.observe(s),
+      presence: (documentId, people) => live.setPresence(documentId, people),
+    },
   });
   const metrics = createMetrics({ connections: () => peers.size, rooms: () => rooms.openRooms, compaction: () => compaction.stats });
   const access = new AccessWatcher({
@@ -86,6 +95,17 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     sessionIdleMs: config.sessionIdleMs,
     pollMs: o.accessPollMs,
     sessionCheckMs: o.sessionCheckMs,
+    listener: {
+      async renamed(documentId) {
+        const doc = await storage.documents.find(documentId);
+        if (!doc) return;
+        rooms.openRoom(documentId)?.announceTitle(doc.title);
+        live.renamed(documentId, doc.title);
+      },
+      accessChanged: (documentId) => live.accessChanged(documentId),
+      sessionsEnded: (match) => live.sessionsEnded(match),
+      checkSessions: () => live.checkSessions(),
+    },
   });
   await access.start();
   const stopHeartbeat = startHeartbeat(peers, { quietMs: o.heartbeatMs ?? 10_000, pingMs: o.pingMs ?? 30_000 });
@@ -93,6 +113,14 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === LIVE_PATH && req.method === 'GET' && phase.kind === 'running') {
+      live.handle(req, res, config).catch((err) => {
+        log.error({ err }, 'live stream failed');
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.end();
+      });
+      return;
+    }
     if (req.method !== 'GET') {
       res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET' }).end('method not allowed\n');
       return;
@@ -177,6 +205,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     rooms,
     metrics,
     compaction,
+    live,
     async close() {
       switch (phase.kind) {
         case 'running':

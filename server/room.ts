@@ -10,6 +10,7 @@ import {
   encodeMessage,
   type AwarenessEntry,
 } from '../lib/protocol';
+import type { LivePerson } from '../lib/protocol/live';
 import type { Role } from '../lib/storage/schema';
 import type { Identity, Peer } from './peer';
 
@@ -27,6 +28,8 @@ export interface RoomObserver {
   updateApplied(): void;
   /** Seconds from receiving an update-bearing message to sending its acknowledgement. */
   acked(seconds: number): void;
+  /** Who is in the document, one entry per account, after every awareness change. */
+  presence?(documentId: string, people: LivePerson[]): void;
 }
 
 interface PeerState {
@@ -190,6 +193,7 @@ export class Room {
       case 'auth-denied':
       case 'ack':
       case 'role':
+      case 'title':
         throw new ProtocolError(`clients may not send ${m.type} messages`);
       default:
         assertNever(m);
@@ -265,7 +269,28 @@ export class Room {
     const changed = added.concat(updated, removed);
     const frame = encodeMessage({ type: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed) });
     for (const p of this.peers.keys()) if (p !== origin) p.send(frame);
+    this.deps.observer?.presence?.(this.documentId, this.people());
   };
+
+  /** Everyone present, one entry per account (idle only if all their clients are), by name. */
+  people(): LivePerson[] {
+    const byId = new Map<string, LivePerson>();
+    for (const state of this.awareness.getStates().values()) {
+      const user = state.user as { id: string; name: string; color: string } | undefined;
+      if (!user) continue;
+      const idle = state.idle === true;
+      const prev = byId.get(user.id);
+      if (prev) prev.idle &&= idle;
+      else byId.set(user.id, { id: user.id, name: user.name, color: user.color, idle });
+    }
+    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  }
+
+  /** Tells every connection that opted in to Tandem's extensions the document's new title. */
+  announceTitle(title: string): void {
+    const frame = encodeMessage({ type: 'title', title });
+    for (const p of this.peers.keys()) if (p.extensions) p.send(frame);
+  }
 
   private fail(error: unknown): void {
     if (this.phase.kind === 'failed' || this.phase.kind === 'closed') return;

@@ -7,16 +7,14 @@ import { openOfflineCache } from '@/lib/client/offline';
 import { connectDocument, type CollabConnection } from '@/lib/client/provider';
 import type { Role } from '@/lib/storage/schema';
 import { AccessLost } from './AccessLost';
-import { EditorSurface } from './EditorSurface';
+import { CollaborativeEditor, type EditorUser } from './CollaborativeEditor';
+import { Presence } from './Presence';
+import { useRenderCount } from './render-count';
 import { SaveStatus } from './SaveStatus';
 import { ShareDialog } from './share/ShareDialog';
 import { TitleField } from './TitleField';
 
-export interface EditorUser {
-  id: string;
-  name: string;
-  color: string;
-}
+export type { EditorUser };
 
 interface Props {
   documentId: string;
@@ -32,7 +30,9 @@ interface Props {
  * server ends for good (access removed, signed out, document deleted) replaces the editor.
  */
 export function DocumentEditor({ documentId, initialTitle, role: initialRole, user, collabUrl }: Props) {
+  useRenderCount('page');
   const [conn, setConn] = useState<CollabConnection | null>(null);
+  const [title, setTitle] = useState(initialTitle);
   const [role, setRole] = useState<Role>(initialRole);
   const [lost, setLost] = useState<number | null>(null);
 
@@ -53,6 +53,7 @@ export function DocumentEditor({ documentId, initialTitle, role: initialRole, us
       });
       const unfollow = cache?.follow(c.tracker);
       const offRole = c.onRole(setRole);
+      const offTitle = c.onTitle(setTitle);
       const onClosed = (e: { code: number }) => {
         // Access lost or document gone: the offline copy must not outlive it.
         if (e.code === 4403 || e.code === 4404) void cache?.clear();
@@ -62,6 +63,7 @@ export function DocumentEditor({ documentId, initialTitle, role: initialRole, us
       cleanup = () => {
         c.provider.off('closed', onClosed);
         offRole();
+        offTitle();
         unfollow?.();
         c.destroy();
         cache?.destroy();
@@ -80,12 +82,19 @@ export function DocumentEditor({ documentId, initialTitle, role: initialRole, us
   return (
     <>
       <div className="editor-header">
-        <TitleField documentId={documentId} initialTitle={initialTitle} editable={editable} />
+        <TitleField documentId={documentId} title={title} editable={editable} onRenamed={setTitle} />
         {!editable && <span className="badge">View only</span>}
         <SaveStatus tracker={conn?.tracker ?? null} />
-        <ShareDialog documentId={documentId} title={initialTitle} role={role} userId={user.id} />
+        {conn && <Presence awareness={conn.provider.awareness} />}
+        <ShareDialog documentId={documentId} title={title} role={role} userId={user.id} />
       </div>
-      <div className="editor-surface">{conn && <EditorSurface conn={conn} user={user} editable={editable} />}</div>
+      {conn ? (
+        <CollaborativeEditor conn={conn} user={user} editable={editable} />
+      ) : (
+        <div className="editor-surface editor-loading" aria-busy="true">
+          <p className="field-hint">Opening the document…</p>
+        </div>
+      )}
     </>
   );
 }

@@ -12,6 +12,8 @@ export interface CollabConnection {
   role(): Role | null;
   /** Called whenever the server announces a role (on join and when it changes). */
   onRole(fn: (role: Role) => void): () => void;
+  /** Called whenever someone renames the document while it is open. */
+  onTitle(fn: (title: string) => void): () => void;
   destroy(): void;
 }
 
@@ -57,6 +59,11 @@ export function connectDocument(opts: ConnectOptions): CollabConnection {
     }
     for (const fn of roleListeners) fn(next);
   };
+  const titleListeners = new Set<(title: string) => void>();
+  provider.messageHandlers[MessageType.Title] = (_enc, dec) => {
+    const title = decoding.readVarString(dec);
+    for (const fn of titleListeners) fn(title);
+  };
   provider.connect();
   return {
     provider,
@@ -65,6 +72,10 @@ export function connectDocument(opts: ConnectOptions): CollabConnection {
     onRole(fn) {
       roleListeners.add(fn);
       return () => roleListeners.delete(fn);
+    },
+    onTitle(fn) {
+      titleListeners.add(fn);
+      return () => titleListeners.delete(fn);
     },
     destroy() {
       detach();

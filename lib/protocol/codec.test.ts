@@ -18,6 +18,7 @@ const generators: Record<Message['type'], (g: prng.PRNG) => Message> = {
   'auth-denied': (g) => ({ type: 'auth-denied', reason: prng.utf16String(g, 40) }),
   ack: (g) => ({ type: 'ack', count: prng.uint53(g, 0, Number.MAX_SAFE_INTEGER) }),
   role: (g) => ({ type: 'role', role: prng.oneOf(g, ['owner', 'editor', 'viewer']) }),
+  title: (g) => ({ type: 'title', title: prng.utf16String(g, 40) }),
 };
 
 describe('message codec', () => {

@@ -49,6 +49,10 @@ export function encodeMessage(m: Message): Uint8Array {
       encoding.writeVarUint(e, MessageType.Role);
       encoding.writeVarString(e, m.role);
       break;
+    case 'title':
+      encoding.writeVarUint(e, MessageType.Title);
+      encoding.writeVarString(e, m.title);
+      break;
     default:
       assertNever(m);
   }
@@ -99,6 +103,9 @@ export function decodeMessage(frame: Uint8Array): Message {
         break;
       case MessageType.Role:
         m = { type: 'role', role: decoding.readVarString(d) };
+        break;
+      case MessageType.Title:
+        m = { type: 'title', title: decoding.readVarString(d) };
         break;
       default:
         throw new ProtocolError(`unknown message type ${type}`);

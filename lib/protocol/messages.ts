@@ -13,6 +13,8 @@ export const MessageType = {
   Ack: 100,
   /** Tandem extension: the connection's role on the document, on join and whenever it changes. */
   Role: 101,
+  /** Tandem extension: the document's title, whenever someone renames it. */
+  Title: 102,
 } as const;
 
 /** Second varUint of a Sync message. */
@@ -27,7 +29,7 @@ export const AuthType = {
   PermissionDenied: 0,
 } as const;
 
-/** Query parameter with which a client opts in to Tandem's extensions (ack, role): `?tandem=1`. */
+/** Query parameter with which a client opts in to Tandem's extensions (ack, role, title): `?tandem=1`. */
 export const EXTENSIONS_PARAM = 'tandem';
 
 /** A decoded frame. Discriminated on `type`; every switch over it must be exhaustive. */
@@ -39,7 +41,8 @@ export type Message =
   | { type: 'query-awareness' }
   | { type: 'auth-denied'; reason: string }
   | { type: 'ack'; count: number }
-  | { type: 'role'; role: string };
+  | { type: 'role'; role: string }
+  | { type: 'title'; title: string };
 
 /** For the `default` branch of an exhaustive switch. */
 export function assertNever(value: never): never {

@@ -9,7 +9,7 @@ export interface AccessEvent {
   sessionId: string | null;
 }
 
-export type AccessEventInput = { kind: 'document' | 'deleted'; documentId: string } | { kind: 'session'; sessionId: string } | { kind: 'user-sessions'; userId: string; exceptSessionId?: string };
+export type AccessEventInput = { kind: 'document' | 'deleted' | 'renamed'; documentId: string } | { kind: 'session'; sessionId: string } | { kind: 'user-sessions'; userId: string; exceptSessionId?: string };
 
 type Db = Kysely<Database> | Transaction<Database>;
 

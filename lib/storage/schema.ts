@@ -50,7 +50,8 @@ export interface LinkGrantsTable {
  * - `session`: one session was revoked;
  * - `user-sessions`: every session of `user_id` was revoked, except `session_id` if set.
  */
-export type AccessEventKind = 'document' | 'deleted' | 'session' | 'user-sessions';
+/** `renamed` is not an access change, but rides the same outbox to reach open pages and lists. */
+export type AccessEventKind = 'document' | 'deleted' | 'renamed' | 'session' | 'user-sessions';
 
 export interface AccessEventsTable {
   id: Generated<number>;
