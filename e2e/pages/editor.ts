@@ -4,10 +4,56 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class EditorPage {
   readonly editor: Locator;
   readonly status: Locator;
+  readonly toolbar: Locator;
+  readonly presence: Locator;
+  readonly title: Locator;
 
   constructor(readonly page: Page) {
     this.editor = page.getByTestId('editor');
     this.status = page.getByTestId('save-status');
+    this.toolbar = page.getByRole('toolbar', { name: 'Formatting' });
+    this.presence = page.getByTestId('presence');
+    this.title = page.getByTestId('doc-title');
+  }
+
+  /** A toolbar button by its accessible name ("Bold", "Heading 1", "Add row below"…). */
+  tool(name: string): Locator {
+    return this.toolbar.getByRole('button', { name, exact: true });
+  }
+
+  /** The editor's HTML without other people's carets, for comparing what two people see. */
+  async html(): Promise<string> {
+    return this.editor.evaluate((el) => {
+      const copy = el.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('.collaboration-carets__caret, .collaboration-carets__selection').forEach((c) => c.replaceWith(...Array.from(c.childNodes).filter((n) => !(n instanceof HTMLElement && n.classList.contains('collaboration-carets__label')))));
+      copy.normalize();
+      return copy.innerHTML;
+    });
+  }
+
+  /** Pastes like a person would: a paste event carrying these clipboard types. */
+  async paste(data: Record<string, string>): Promise<void> {
+    await this.editor.evaluate((el, d) => {
+      const dt = new DataTransfer();
+      for (const [type, value] of Object.entries(d)) dt.setData(type, value);
+      const event = new ClipboardEvent('paste', { bubbles: true, cancelable: true });
+      // Firefox empties a DataTransfer handed to the constructor; an own property keeps it.
+      Object.defineProperty(event, 'clipboardData', { value: dt });
+      el.dispatchEvent(event);
+    }, data);
+  }
+
+  /** Replaces the whole document with one line of text and selects it. */
+  async typeAndSelect(text: string): Promise<void> {
+    await this.editor.click();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('ControlOrMeta+A');
+  }
+
+  /** Avatar of a person in the presence bar, by the name it is labelled with. */
+  avatar(name: string): Locator {
+    return this.presence.getByLabel(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
   }
 
   async open(id: string): Promise<void> {
