@@ -21,14 +21,10 @@ export class EditorPage {
     return this.toolbar.getByRole('button', { name, exact: true });
   }
 
-  /** The editor's HTML without other people's carets, for comparing what two people see. */
-  async html(): Promise<string> {
-    return this.editor.evaluate((el) => {
-      const copy = el.cloneNode(true) as HTMLElement;
-      copy.querySelectorAll('.collaboration-carets__caret, .collaboration-carets__selection').forEach((c) => c.replaceWith(...Array.from(c.childNodes).filter((n) => !(n instanceof HTMLElement && n.classList.contains('collaboration-carets__label')))));
-      copy.normalize();
-      return copy.innerHTML;
-    });
+  /** The document as the editor holds it (Tiptap JSON), for comparing what two people have. */
+  async json(): Promise<unknown> {
+    // Tiptap keeps a reference to itself on its root element.
+    return this.editor.evaluate((el) => (el as unknown as { editor: { getJSON(): unknown } }).editor.getJSON());
   }
 
   /** Pastes like a person would: a paste event carrying these clipboard types. */
@@ -53,7 +49,7 @@ export class EditorPage {
 
   /** Avatar of a person in the presence bar, by the name it is labelled with. */
   avatar(name: string): Locator {
-    return this.presence.getByLabel(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
+    return this.presence.getByLabel(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`));
   }
 
   async open(id: string): Promise<void> {
