@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState, type FocusEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '@/lib/client/api';
 
 interface Props {
@@ -19,6 +19,8 @@ interface Props {
  */
 export function TitleField({ documentId, title, editable, onRenamed }: Props) {
   const input = useRef<HTMLInputElement>(null);
+  /** The title being saved, so Enter followed by the blur it causes saves once. */
+  const saving = useRef<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -29,19 +31,22 @@ export function TitleField({ documentId, title, editable, onRenamed }: Props) {
 
   if (!editable) return <h1 className="title-static" data-testid="doc-title-static">{title}</h1>;
 
-  async function commit(e: FocusEvent<HTMLInputElement>) {
-    const el = e.currentTarget;
+  async function commit(el: HTMLInputElement) {
     const next = el.value.trim();
     if (!next || next === title) {
       el.value = title;
       return;
     }
+    if (saving.current === next) return;
+    saving.current = next;
     try {
       await api(`/api/documents/${documentId}`, { method: 'PATCH', body: { title: next } });
       setError(null);
       onRenamed(next);
     } catch (err) {
       setError((err as Error).message);
+    } finally {
+      saving.current = null;
     }
   }
 
@@ -58,9 +63,13 @@ export function TitleField({ documentId, title, editable, onRenamed }: Props) {
         data-testid="doc-title"
         defaultValue={title}
         maxLength={200}
-        onBlur={commit}
+        onBlur={(e) => void commit(e.currentTarget)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') e.currentTarget.blur();
+          // Saved here rather than only on blur: a window in the background gets no blur event.
+          if (e.key === 'Enter') {
+            void commit(e.currentTarget);
+            e.currentTarget.blur();
+          }
           if (e.key === 'Escape') {
             e.currentTarget.value = title;
             e.currentTarget.blur();
