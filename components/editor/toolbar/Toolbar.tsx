@@ -43,6 +43,7 @@ export function Toolbar({ editor, onOpen }: { editor: Editor; onOpen: (d: Toolba
         key={item.key}
         type="button"
         data-key={item.key}
+        data-glyph={item.glyph}
         className="tool"
         aria-label={item.label}
         aria-pressed={pressed === undefined ? undefined : pressed}
@@ -53,9 +54,7 @@ export function Toolbar({ editor, onOpen }: { editor: Editor; onOpen: (d: Toolba
         onFocus={() => setCurrent(item.key)}
         onMouseDown={(e) => e.preventDefault() /* keep the editor's selection */}
         onClick={() => item.run(editor, onOpen)}
-      >
-        {item.glyph}
-      </button>
+      />
     );
   };
 
