@@ -68,11 +68,11 @@ export function DocumentList({ initial, collabUrl }: { initial: DocumentItem[]; 
         <div className="doc-filters" role="search">
           <div>
             <label htmlFor="doc-search">Search by title</label>
-            <input id="doc-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search" />
+            <input id="doc-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search" disabled={!hydrated} />
           </div>
           <div>
             <label htmlFor="doc-sort">Sort by</label>
-            <select id="doc-sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
+            <select id="doc-sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)} disabled={!hydrated}>
               <option value="newest">Last modified, newest first</option>
               <option value="oldest">Last modified, oldest first</option>
               <option value="title">Title, A–Z</option>
