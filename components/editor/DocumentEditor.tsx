@@ -1,10 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import * as Y from 'yjs';
 import { canEdit } from '@/lib/auth/roles';
-import { openOfflineCache } from '@/lib/client/offline';
-import { connectDocument, type CollabConnection } from '@/lib/client/provider';
 import type { Role } from '@/lib/storage/schema';
 import { AccessLost } from './AccessLost';
 import { CollaborativeEditor, type EditorUser } from './CollaborativeEditor';
@@ -13,6 +9,7 @@ import { useRenderCount } from './render-count';
 import { SaveStatus } from './SaveStatus';
 import { ShareDialog } from './share/ShareDialog';
 import { TitleField } from './TitleField';
+import { useCollabConnection } from './useCollabConnection';
 
 export type { EditorUser };
 
@@ -31,51 +28,7 @@ interface Props {
  */
 export function DocumentEditor({ documentId, initialTitle, role: initialRole, user, collabUrl }: Props) {
   useRenderCount('page');
-  const [conn, setConn] = useState<CollabConnection | null>(null);
-  const [title, setTitle] = useState(initialTitle);
-  const [role, setRole] = useState<Role>(initialRole);
-  const [lost, setLost] = useState<number | null>(null);
-
-  useEffect(() => {
-    const doc = new Y.Doc();
-    let cancelled = false;
-    let cleanup = () => {};
-    // Load the offline copy first, so the editor shows it at once and the first sync sends it.
-    void openOfflineCache(user.id, documentId, doc).then((cache) => {
-      if (cancelled) return cache?.destroy();
-      const c = connectDocument({
-        url: collabUrl,
-        documentId,
-        doc,
-        prepare: (tracker) => {
-          if (cache?.hadUnsaved) tracker.markUnsaved();
-        },
-      });
-      const unfollow = cache?.follow(c.tracker);
-      const offRole = c.onRole(setRole);
-      const offTitle = c.onTitle(setTitle);
-      const onClosed = (e: { code: number }) => {
-        // Access lost or document gone: the offline copy must not outlive it.
-        if (e.code === 4403 || e.code === 4404) void cache?.clear();
-        if (e.code === 4401 || e.code === 4403 || e.code === 4404) setLost(e.code);
-      };
-      c.provider.on('closed', onClosed);
-      cleanup = () => {
-        c.provider.off('closed', onClosed);
-        offRole();
-        offTitle();
-        unfollow?.();
-        c.destroy();
-        cache?.destroy();
-      };
-      setConn(c);
-    });
-    return () => {
-      cancelled = true;
-      cleanup();
-      doc.destroy();
-    };
-  }, [collabUrl, documentId, user.id]);
+  const { conn, role, title, setTitle, lost } = useCollabConnection({ documentId, userId: user.id, collabUrl, initialRole, initialTitle });
 
   if (lost !== null) return <AccessLost code={lost} documentId={documentId} />;
   const editable = canEdit(role);
