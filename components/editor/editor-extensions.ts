@@ -39,6 +39,7 @@ export function linkShortcut(open: () => void): AnyExtension {
     addKeyboardShortcuts() {
       return {
         'Mod-k': () => {
+          if (!this.editor.isEditable) return false;
           open();
           return true;
         },
