@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import type { Browser, BrowserContextOptions, LaunchOptions, Page, PlaywrightWorkerArgs } from '@playwright/test';
 import { B4_TRACE, readTrace } from '../server/test/traces';
 import { EditorPage } from './pages/editor';
 import { ListPage } from './pages/list';
@@ -15,6 +15,23 @@ async function seriousViolations(page: Page, include?: string): Promise<string[]
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/**
+ * A browser whose system prefers `scheme`. Chromium emulates it per context; Firefox driven over
+ * WebDriver BiDi cannot, so a dark Firefox is launched with the preference a dark desktop sets.
+ */
+async function systemIn(
+  scheme: 'light' | 'dark',
+  f: { browser: Browser; browserName: string; playwright: PlaywrightWorkerArgs['playwright']; launchOptions: LaunchOptions; channel?: string },
+): Promise<{ browser: Browser; options: BrowserContextOptions; close(): Promise<void> }> {
+  if (scheme === 'light' || f.browserName !== 'firefox') return { browser: f.browser, options: { colorScheme: scheme }, close: async () => {} };
+  const dark = await f.playwright.firefox.launch({
+    ...f.launchOptions,
+    channel: f.channel,
+    firefoxUserPrefs: { 'ui.systemUsesDarkTheme': 1, 'layout.css.prefers-color-scheme.content-override': 0 },
+  });
+  return { browser: dark, options: {}, close: () => dark.close() };
+}
+
 async function richDocument(page: Page, e: EditorPage): Promise<void> {
   await e.focusEnd();
   await e.paste({
@@ -28,8 +45,10 @@ async function richDocument(page: Page, e: EditorPage): Promise<void> {
 }
 
 for (const colorScheme of ['light', 'dark'] as const) {
-  test(`no serious or critical accessibility violations on the list, editor and share dialog (${colorScheme})`, async ({ browser }, info) => {
-    const page = await signUpInNewContext(browser, newAccount('Axe', info.testId), { colorScheme });
+  test(`no serious or critical accessibility violations on the list, editor and share dialog (${colorScheme})`, async ({ browser, browserName, playwright, launchOptions, channel }, info) => {
+    const system = await systemIn(colorScheme, { browser, browserName, playwright, launchOptions, channel });
+    const page = await signUpInNewContext(system.browser, newAccount('Axe', info.testId), system.options);
+    expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(colorScheme === 'dark');
     const id = await EditorPage.create(page, 'Accessible');
     const e = new EditorPage(page);
     await e.waitSaved();
@@ -52,18 +71,19 @@ for (const colorScheme of ['light', 'dark'] as const) {
     expect(await seriousViolations(page)).toEqual([]);
     expect(id).toBeTruthy();
     await page.context().close();
+    await system.close();
   });
 }
 
-test('dark mode follows the system', async ({ browser }, info) => {
-  const acct = newAccount('Dan', info.testId);
-  const page = await signUpInNewContext(browser, acct, { colorScheme: 'dark' });
-  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+test('dark mode follows the system', async ({ browser, browserName, playwright, launchOptions, channel }, info) => {
   const luminance = (rgb: string) => {
     const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
-  expect(luminance(await bg())).toBeLessThan(60);
+  const bg = (p: Page) => p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const dark = await systemIn('dark', { browser, browserName, playwright, launchOptions, channel });
+  const page = await signUpInNewContext(dark.browser, newAccount('Dan', info.testId), dark.options);
+  expect(luminance(await bg(page))).toBeLessThan(60);
   await EditorPage.create(page, 'Night');
   const e = new EditorPage(page);
   await e.waitSaved();
@@ -71,10 +91,14 @@ test('dark mode follows the system', async ({ browser }, info) => {
   const text = await e.editor.evaluate((el) => getComputedStyle(el).color);
   expect(luminance(surface)).toBeLessThan(60);
   expect(luminance(text)).toBeGreaterThan(180);
-  // The same account in a light system gets the light theme.
-  await page.emulateMedia({ colorScheme: 'light' });
-  expect(luminance(await bg())).toBeGreaterThan(200);
   await page.context().close();
+  await dark.close();
+  // A light system gets the light theme.
+  const light = await systemIn('light', { browser, browserName, playwright, launchOptions, channel });
+  const lightPage = await (await light.browser.newContext(light.options)).newPage();
+  await lightPage.goto('/login');
+  expect(luminance(await bg(lightPage))).toBeGreaterThan(200);
+  await lightPage.context().close();
 });
 
 test('usable at 375 px wide: nothing scrolls sideways, the toolbar and dialogs fit', async ({ browser }, info) => {

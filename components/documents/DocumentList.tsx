@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { useHydrated } from '../useHydrated';
 import { DocumentRow, type DocumentItem } from './DocumentRow';
@@ -25,6 +25,7 @@ export function DocumentList({ initial, collabUrl }: { initial: DocumentItem[]; 
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [query, setQuery] = useState('');
+  const search = useRef<HTMLInputElement>(null);
   const [sort, setSort] = useState<Sort>('newest');
   const hydrated = useHydrated();
 
@@ -68,7 +69,8 @@ export function DocumentList({ initial, collabUrl }: { initial: DocumentItem[]; 
         <div className="doc-filters" role="search">
           <div>
             <label htmlFor="doc-search">Search by title</label>
-            <input id="doc-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search" disabled={!hydrated} />
+            {/* Uncontrolled and read on every input event, so any way of changing it (typing, pasting, automation) filters. */}
+            <input ref={search} id="doc-search" type="search" defaultValue="" onInput={(e) => setQuery(e.currentTarget.value)} placeholder="Search" disabled={!hydrated} />
           </div>
           <div>
             <label htmlFor="doc-sort">Sort by</label>
@@ -101,7 +103,14 @@ export function DocumentList({ initial, collabUrl }: { initial: DocumentItem[]; 
         ) : shown.length === 0 ? (
           <div className="card empty" role="status">
             <p>No documents match “{query.trim()}”.</p>
-            <button type="button" onClick={() => setQuery('')}>
+            <button
+              type="button"
+              onClick={() => {
+                if (search.current) search.current.value = '';
+                setQuery('');
+                search.current?.focus();
+              }}
+            >
               Clear search
             </button>
           </div>
