@@ -198,7 +198,10 @@ test('presence shows a count when many people are in the document', async ({ bro
     const share = await page.request.post(`/api/documents/${id}/members`, { headers: { Origin: origin }, data: { email: acct.email, role: 'editor' } });
     expect(share.status()).toBe(201);
     const cookie = (await api.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-    clients.push(nodeClient(collabUrl, id, cookie, origin));
+    const nc = nodeClient(collabUrl, id, cookie, origin);
+    // As the editor's caret extension does; the server replaces it with the account's identity.
+    nc.provider.awareness.setLocalStateField('user', { name: 'anyone' });
+    clients.push(nc);
     await api.dispose();
   }
   await expect(e.presence).toHaveAttribute('aria-label', '6 people here');
