@@ -11,6 +11,7 @@ import {
   type AwarenessEntry,
 } from '../lib/protocol';
 import type { LivePerson } from '../lib/protocol/live';
+import { peopleIn } from './presence';
 import type { Role } from '../lib/storage/schema';
 import type { Identity, Peer } from './peer';
 
@@ -272,18 +273,9 @@ export class Room {
     this.deps.observer?.presence?.(this.documentId, this.people());
   };
 
-  /** Everyone present, one entry per account (idle only if all their clients are), by name. */
+  /** Everyone present, one entry per account. */
   people(): LivePerson[] {
-    const byId = new Map<string, LivePerson>();
-    for (const state of this.awareness.getStates().values()) {
-      const user = state.user as { id: string; name: string; color: string } | undefined;
-      if (!user) continue;
-      const idle = state.idle === true;
-      const prev = byId.get(user.id);
-      if (prev) prev.idle &&= idle;
-      else byId.set(user.id, { id: user.id, name: user.name, color: user.color, idle });
-    }
-    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    return peopleIn(this.awareness.getStates());
   }
 
   /** Tells every connection that opted in to Tandem's extensions the document's new title. */
