@@ -46,6 +46,7 @@ async function richDocument(page: Page, e: EditorPage): Promise<void> {
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`no serious or critical accessibility violations on the list, editor and share dialog (${colorScheme})`, async ({ browser, browserName, playwright, launchOptions, channel }, info) => {
+    test.slow(); // axe over three views, and in Firefox a second browser
     const system = await systemIn(colorScheme, { browser, browserName, playwright, launchOptions, channel });
     const page = await signUpInNewContext(system.browser, newAccount('Axe', info.testId), system.options);
     expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(colorScheme === 'dark');
@@ -81,6 +82,7 @@ test('dark mode follows the system', async ({ browser, browserName, playwright, 
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
   const bg = (p: Page) => p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  test.slow(); // in Firefox, a second browser
   const dark = await systemIn('dark', { browser, browserName, playwright, launchOptions, channel });
   const page = await signUpInNewContext(dark.browser, newAccount('Dan', info.testId), dark.options);
   expect(luminance(await bg(page))).toBeLessThan(60);
