@@ -64,6 +64,8 @@ export class EditorPage {
 
   /** Places the caret at the end of the document. */
   async focusEnd(): Promise<void> {
+    // A person types in the window in front; Firefox does not move a caret in one behind.
+    await this.page.bringToFront();
     await this.editor.click();
     await this.page.keyboard.press('ControlOrMeta+End');
   }
@@ -71,6 +73,7 @@ export class EditorPage {
   /** Places the caret at the start of the document. */
   /** Places the caret at the start of the first line (Firefox ignores Ctrl+Home here; Home works). */
   async focusStart(): Promise<void> {
+    await this.page.bringToFront();
     await this.editor.click();
     await this.page.keyboard.press('ControlOrMeta+Home');
     await this.page.keyboard.press('Home');
