@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { DocumentList } from '@/components/documents/DocumentList';
+import { getConfig } from '@/lib/config';
 import { appStorage } from '@/lib/server/storage';
 import { currentSession } from '@/lib/server/session';
 
@@ -23,5 +24,5 @@ export default async function HomePage() {
   }
   const storage = await appStorage();
   const docs = await storage.documents.listForUser(session.user.id);
-  return <DocumentList initial={docs.map((d) => ({ ...d, updatedAt: new Date(d.updatedAt).toISOString() }))} />;
+  return <DocumentList initial={docs.map((d) => ({ ...d, updatedAt: new Date(d.updatedAt).toISOString() }))} collabUrl={getConfig().collabUrl} />;
 }

@@ -30,6 +30,16 @@ export interface AccessWatchOptions {
   keepEventsMs?: number;
   /** The stored document changed outside the collaboration servers (a restored version). */
   onContent?: (documentId: string) => Promise<void>;
+  /** Told of every event after connections were updated (renames, access changes, sign-outs), e.g. to update document lists. */
+  listener?: AccessListener;
+}
+
+/** Who else follows the outbox: document lists (see `live.ts`). */
+export interface AccessListener {
+  renamed(documentId: string): Promise<void>;
+  accessChanged(documentId: string): Promise<void>;
+  sessionsEnded(match: { sessionId: string } | { userId: string; exceptSessionId: string | null }): void;
+  checkSessions(): Promise<void>;
 }
 
 /**
@@ -76,7 +86,10 @@ export class AccessWatcher {
           this.lastId = e.id;
           this.apply(e, touched, changed);
         }
-        for (const documentId of touched) await this.recheckDocument(documentId);
+        for (const documentId of touched) {
+          await this.recheckDocument(documentId);
+          await this.o.listener?.accessChanged(documentId);
+        }
         for (const documentId of changed) await this.o.onContent?.(documentId);
       }
     } finally {
@@ -91,12 +104,18 @@ export class AccessWatcher {
         return;
       case 'deleted':
         this.closeWhere((p) => p.documentId === e.documentId, CloseCode.NotFound, 'document deleted');
+        if (e.documentId) void this.o.listener?.accessChanged(e.documentId).catch((err) => this.o.log.error({ err }, 'deletion fan-out failed'));
+        return;
+      case 'renamed':
+        if (e.documentId) void this.o.listener?.renamed(e.documentId).catch((err) => this.o.log.error({ err }, 'rename fan-out failed'));
         return;
       case 'session':
         this.closeWhere((p) => p.sessionId === e.sessionId, CloseCode.Unauthorized, 'signed out');
+        if (e.sessionId) this.o.listener?.sessionsEnded({ sessionId: e.sessionId });
         return;
       case 'user-sessions':
         this.closeWhere((p) => p.userId === e.userId && p.sessionId !== e.sessionId, CloseCode.Unauthorized, 'signed out on all devices');
+        if (e.userId) this.o.listener?.sessionsEnded({ userId: e.userId, exceptSessionId: e.sessionId });
         return;
       case 'content':
         if (e.documentId) changedDocuments.add(e.documentId);
@@ -160,6 +179,7 @@ export class AccessWatcher {
     this.lastCheck = Date.now();
     const live = await this.o.storage.sessions.stillLive([...new Set(peers.map((p) => p.sessionId))], active, Date.now(), this.o.sessionIdleMs);
     for (const p of peers) if (!live.has(p.sessionId)) p.close(CloseCode.Unauthorized, 'session expired or ended');
+    await this.o.listener?.checkSessions();
   }
 
   private closeWhere(match: (p: WatchedPeer) => boolean, code: number, reason: string): void {

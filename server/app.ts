@@ -8,6 +8,7 @@ import type { Config } from '../lib/config';
 import { readTlsCredentials } from '../lib/config/tls';
 import { clientIp } from '../lib/http/client-ip';
 import { CloseCode, EMBED_SUBPROTOCOL, assertNever, encodeMessage } from '../lib/protocol';
+import { LIVE_PATH } from '../lib/protocol/live';
 import type { Storage } from '../lib/storage';
 import { CompactionScheduler } from './compaction/scheduler';
 import { CompactionWorker } from './compaction/worker-client';
@@ -15,6 +16,7 @@ import { AccessWatcher } from './access-watch';
 import { RedisBus } from './cluster/bus';
 import { Cluster } from './cluster/cluster';
 import { LockedCompactor } from './cluster/compaction-lock';
+import { LiveHub } from './live';
 import { startHeartbeat } from './heartbeat';
 import { ConnectionCaps } from './limits';
 import { createMetrics, type Metrics, type RejectReason } from './metrics';
@@ -50,6 +52,8 @@ export interface CollabServer {
   readonly compaction: CompactionScheduler;
   /** The link to other collaboration servers when `config.redisUrl` is set. */
   readonly cluster: Cluster | undefined;
+  /** Presence and renames for document lists (`GET /live`). */
+  readonly live: LiveHub;
   /**
    * Graceful stop (SIGTERM): refuses new connections, makes every applied update durable and
    * acknowledges it, then closes sockets with 1012 so clients reconnect elsewhere or later.
@@ -84,10 +88,15 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     },
   });
   const versions = new VersionRecorder(storage, log, config.versions);
+  const live = new LiveHub({ storage, log, sessionIdleMs: config.sessionIdleMs });
   const rooms = new RoomRegistry(storage, writer, log, {
     unloadDelayMs: config.roomUnloadDelayMs,
     tails: compaction,
-    observer: { updateApplied: () => metrics.updates.inc(), acked: (s) => metrics.ackLatency.observe(s) },
+    observer: {
+      updateApplied: () => metrics.updates.inc(),
+      acked: (s) => metrics.ackLatency.observe(s),
+      presence: (documentId, people) => live.setPresence(documentId, people),
+    },
     cluster,
     versions,
   });
@@ -106,6 +115,17 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     pollMs: o.accessPollMs,
     sessionCheckMs: o.sessionCheckMs,
     onContent: (documentId) => rooms.refresh(documentId),
+    listener: {
+      async renamed(documentId) {
+        const doc = await storage.documents.find(documentId);
+        if (!doc) return;
+        rooms.openRoom(documentId)?.announceTitle(doc.title);
+        live.renamed(documentId, doc.title);
+      },
+      accessChanged: (documentId) => live.accessChanged(documentId),
+      sessionsEnded: (match) => live.sessionsEnded(match),
+      checkSessions: () => live.checkSessions(),
+    },
   });
   await access.start();
   const stopHeartbeat = startHeartbeat(peers, { quietMs: o.heartbeatMs ?? 10_000, pingMs: o.pingMs ?? 30_000 });
@@ -119,6 +139,14 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === LIVE_PATH && req.method === 'GET' && phase.kind === 'running') {
+      live.handle(req, res, config).catch((err) => {
+        log.error({ err }, 'live stream failed');
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.end();
+      });
+      return;
+    }
     if (req.method !== 'GET') {
       res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET' }).end('method not allowed\n');
       return;
@@ -205,6 +233,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     metrics,
     compaction,
     cluster,
+    live,
     async close() {
       switch (phase.kind) {
         case 'running':

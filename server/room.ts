@@ -10,6 +10,8 @@ import {
   encodeMessage,
   type AwarenessEntry,
 } from '../lib/protocol';
+import type { LivePerson } from '../lib/protocol/live';
+import { peopleIn } from './presence';
 import type { Role } from '../lib/storage/schema';
 import { AwarenessOwners } from './awareness-owners';
 import { REMOTE, STORED, type RoomLink } from './room-link';
@@ -31,6 +33,8 @@ export interface RoomObserver {
   updateApplied(): void;
   /** Seconds from receiving an update-bearing message to sending its acknowledgement. */
   acked(seconds: number): void;
+  /** Who is in the document, one entry per account, after every awareness change. */
+  presence?(documentId: string, people: LivePerson[]): void;
 }
 
 interface PeerState {
@@ -195,6 +199,7 @@ export class Room {
       case 'ack':
       case 'role':
       case 'ticket':
+      case 'title':
         throw new ProtocolError(`clients may not send ${m.type} messages`);
       default:
         assertNever(m);
@@ -319,7 +324,19 @@ export class Room {
     if (origin !== REMOTE) this.link?.localAwareness(update);
     const frame = encodeMessage({ type: 'awareness', update });
     for (const p of this.peers.keys()) if (p !== origin) p.send(frame);
+    this.deps.observer?.presence?.(this.documentId, this.people());
   };
+
+  /** Everyone present, one entry per account. */
+  people(): LivePerson[] {
+    return peopleIn(this.awareness.getStates());
+  }
+
+  /** Tells every connection that opted in to Tandem's extensions the document's new title. */
+  announceTitle(title: string): void {
+    const frame = encodeMessage({ type: 'title', title });
+    for (const p of this.peers.keys()) if (p.extensions) p.send(frame);
+  }
 
   private fail(error: unknown): void {
     if (this.phase.kind === 'failed' || this.phase.kind === 'closed') return;

@@ -63,6 +63,12 @@ export class RoomRegistry {
     return n;
   }
 
+  /** The open room of `documentId` if it is loaded; never loads one. */
+  openRoom(documentId: string): Room | undefined {
+    const slot = this.slots.get(documentId);
+    return slot?.kind === 'open' ? slot.room : undefined;
+  }
+
   /** The open room of `documentId`, loading it if needed (once, however many ask). */
   async acquire(documentId: string): Promise<Room> {
     for (;;) {

@@ -1,23 +1,38 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { useHydrated } from '../useHydrated';
 import { DocumentRow, type DocumentItem } from './DocumentRow';
+import { useDocuments } from './useDocuments';
 
-/** The signed-in user's documents, with create, rename and delete. */
-export function DocumentList({ initial }: { initial: DocumentItem[] }) {
+type Sort = 'newest' | 'oldest' | 'title';
+
+function sorted(docs: DocumentItem[], sort: Sort): DocumentItem[] {
+  const by = {
+    newest: (a: DocumentItem, b: DocumentItem) => b.updatedAt.localeCompare(a.updatedAt),
+    oldest: (a: DocumentItem, b: DocumentItem) => a.updatedAt.localeCompare(b.updatedAt),
+    title: (a: DocumentItem, b: DocumentItem) => a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }),
+  }[sort];
+  return [...docs].sort(by);
+}
+
+/** The signed-in user's documents: create, search, sort, rename, delete; who is in each, live. */
+export function DocumentList({ initial, collabUrl }: { initial: DocumentItem[]; collabUrl: string }) {
   const router = useRouter();
-  const [docs, setDocs] = useState(initial);
+  const { docs, state, presence, live, refresh } = useDocuments(initial, collabUrl);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [query, setQuery] = useState('');
+  const search = useRef<HTMLInputElement>(null);
+  const [sort, setSort] = useState<Sort>('newest');
   const hydrated = useHydrated();
 
-  async function refresh() {
-    const { documents } = await api<{ documents: DocumentItem[] }>('/api/documents');
-    setDocs(documents);
-  }
+  const shown = useMemo(() => {
+    const q = query.trim().toLocaleLowerCase();
+    return sorted(q ? docs.filter((d) => d.title.toLocaleLowerCase().includes(q)) : docs, sort);
+  }, [docs, query, sort]);
 
   async function create(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -50,20 +65,66 @@ export function DocumentList({ initial }: { initial: DocumentItem[] }) {
           {error}
         </p>
       )}
-      {docs.length === 0 ? (
-        <div className="card empty">
-          <p>No documents yet. Create one above, or ask someone to share theirs with you.</p>
+      {docs.length > 0 && (
+        <div className="doc-filters" role="search">
+          <div>
+            <label htmlFor="doc-search">Search by title</label>
+            {/* Uncontrolled and read on every input event, so any way of changing it (typing, pasting, automation) filters. */}
+            <input ref={search} id="doc-search" type="search" defaultValue="" onInput={(e) => setQuery(e.currentTarget.value)} placeholder="Search" disabled={!hydrated} />
+          </div>
+          <div>
+            <label htmlFor="doc-sort">Sort by</label>
+            <select id="doc-sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)} disabled={!hydrated}>
+              <option value="newest">Last modified, newest first</option>
+              <option value="oldest">Last modified, oldest first</option>
+              <option value="title">Title, A–Z</option>
+            </select>
+          </div>
         </div>
-      ) : (
-        <ul className="doc-list" aria-label="Documents">
-          {docs.map((d) => (
-            <DocumentRow key={d.id} doc={d} onChanged={() => refresh().catch((e) => setError((e as Error).message))} onError={setError} />
-          ))}
-        </ul>
       )}
-      <p className="field-hint">
-        Documents shared with you appear here too.{' '}
-        <button type="button" className="link" onClick={() => refresh().catch((e) => setError((e as Error).message))}>
+      {state.kind === 'error' && (
+        <div className="alert" role="alert" data-testid="list-error">
+          Could not load your documents: {state.message}{' '}
+          <button type="button" onClick={() => void refresh()}>
+            Try again
+          </button>
+        </div>
+      )}
+      <div aria-busy={state.kind === 'loading'} data-testid="list-state" data-state={state.kind}>
+        {state.kind === 'loading' && (
+          <p className="notice" role="status">
+            Loading your documents…
+          </p>
+        )}
+        {docs.length === 0 ? (
+          <div className="card empty">
+            <p>No documents yet. Create one above, or ask someone to share theirs with you.</p>
+          </div>
+        ) : shown.length === 0 ? (
+          <div className="card empty" role="status">
+            <p>No documents match “{query.trim()}”.</p>
+            <button
+              type="button"
+              onClick={() => {
+                if (search.current) search.current.value = '';
+                setQuery('');
+                search.current?.focus();
+              }}
+            >
+              Clear search
+            </button>
+          </div>
+        ) : (
+          <ul className="doc-list" aria-label="Documents">
+            {shown.map((d) => (
+              <DocumentRow key={d.id} doc={d} people={presence[d.id] ?? []} onChanged={() => void refresh()} onError={setError} />
+            ))}
+          </ul>
+        )}
+      </div>
+      <p className="field-hint" data-testid="live-status" data-state={live}>
+        {live === 'live' ? 'Up to date: renames and who is in each document appear as they happen.' : live === 'reconnecting' ? 'Live updates paused; reconnecting…' : 'Connecting for live updates…'}{' '}
+        <button type="button" className="link" onClick={() => void refresh()}>
           Refresh
         </button>
       </p>

@@ -3,6 +3,8 @@
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
+import { initials } from '@/lib/client/presence';
+import type { LivePerson } from '@/lib/protocol/live';
 import { useHydrated } from '../useHydrated';
 
 export interface DocumentItem {
@@ -26,7 +28,30 @@ function when(iso: string): string {
 }
 
 /** One document: open it, rename it (owners and editors), delete it (owners, after confirming). */
-export function DocumentRow({ doc, onChanged, onError }: { doc: DocumentItem; onChanged: () => void; onError: (m: string) => void }) {
+/** Who is in the document right now, as small avatars. */
+function RowPresence({ people }: { people: LivePerson[] }) {
+  if (people.length === 0) return null;
+  const names = people.map((p) => p.name).join(', ');
+  return (
+    <span className="row-presence" data-testid="row-presence" role="img" aria-label={`In this document now: ${names}`} title={names}>
+      {people.slice(0, 3).map((p) => (
+        <span key={p.id} className="avatar small" data-idle={p.idle} style={{ background: p.color }} aria-hidden="true">
+          {initials(p.name)}
+        </span>
+      ))}
+      {people.length > 3 && <span className="avatar small more" aria-hidden="true">+{people.length - 3}</span>}
+    </span>
+  );
+}
+
+interface RowProps {
+  doc: DocumentItem;
+  people: LivePerson[];
+  onChanged: () => void;
+  onError: (m: string) => void;
+}
+
+export function DocumentRow({ doc, people, onChanged, onError }: RowProps) {
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
   const [busy, setBusy] = useState(false);
   const hydrated = useHydrated();
@@ -74,6 +99,7 @@ export function DocumentRow({ doc, onChanged, onError }: { doc: DocumentItem; on
       <Link className="title" href={`/d/${doc.id}`}>
         {doc.title}
       </Link>
+      <RowPresence people={people} />
       <span className="meta" data-testid="sharing">
         {sharingText(doc.sharing)}
       </span>

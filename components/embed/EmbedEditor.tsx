@@ -7,7 +7,7 @@ import type { EmbedEventName } from '@/lib/embed/messages';
 import { openOfflineCache } from '@/lib/client/offline';
 import { connectDocument, type CollabConnection } from '@/lib/client/provider';
 import type { Role } from '@/lib/storage/schema';
-import { EditorSurface } from '../editor/EditorSurface';
+import { CollaborativeEditor } from '../editor/CollaborativeEditor';
 import { SaveStatus } from '../editor/SaveStatus';
 import type { EmbedSessionInfo } from './EmbedFrame';
 
@@ -126,7 +126,7 @@ export function EmbedEditor({ documentId, collabUrl, session, onRenew, onLost, o
           </button>
         )}
       </div>
-      <div className="editor-surface embed-surface">{conn && <EditorSurface conn={conn} user={user} editable={editable} />}</div>
+      <div className="embed-surface">{conn && <CollaborativeEditor conn={conn} user={user} editable={editable} />}</div>
     </div>
   );
 }

@@ -4,10 +4,52 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class EditorPage {
   readonly editor: Locator;
   readonly status: Locator;
+  readonly toolbar: Locator;
+  readonly presence: Locator;
+  readonly title: Locator;
 
   constructor(readonly page: Page) {
     this.editor = page.getByTestId('editor');
     this.status = page.getByTestId('save-status');
+    this.toolbar = page.getByRole('toolbar', { name: 'Formatting' });
+    this.presence = page.getByTestId('presence');
+    this.title = page.getByTestId('doc-title');
+  }
+
+  /** A toolbar button by its accessible name ("Bold", "Heading 1", "Add row below"…). */
+  tool(name: string): Locator {
+    return this.toolbar.getByRole('button', { name, exact: true });
+  }
+
+  /** The document as the editor holds it (Tiptap JSON), for comparing what two people have. */
+  async json(): Promise<unknown> {
+    // Tiptap keeps a reference to itself on its root element.
+    return this.editor.evaluate((el) => (el as unknown as { editor: { getJSON(): unknown } }).editor.getJSON());
+  }
+
+  /** Pastes like a person would: a paste event carrying these clipboard types. */
+  async paste(data: Record<string, string>): Promise<void> {
+    await this.editor.evaluate((el, d) => {
+      const dt = new DataTransfer();
+      for (const [type, value] of Object.entries(d)) dt.setData(type, value);
+      const event = new ClipboardEvent('paste', { bubbles: true, cancelable: true });
+      // Firefox empties a DataTransfer handed to the constructor; an own property keeps it.
+      Object.defineProperty(event, 'clipboardData', { value: dt });
+      el.dispatchEvent(event);
+    }, data);
+  }
+
+  /** Replaces the whole document with one line of text and selects it. */
+  async typeAndSelect(text: string): Promise<void> {
+    await this.editor.click();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('ControlOrMeta+A');
+  }
+
+  /** Avatar of a person in the presence bar, by the name it is labelled with. */
+  avatar(name: string): Locator {
+    return this.presence.getByLabel(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`));
   }
 
   async open(id: string): Promise<void> {
@@ -22,6 +64,8 @@ export class EditorPage {
 
   /** Places the caret at the end of the document. */
   async focusEnd(): Promise<void> {
+    // A person types in the window in front; Firefox does not move a caret in one behind.
+    await this.page.bringToFront();
     await this.editor.click();
     await this.page.keyboard.press('ControlOrMeta+End');
   }
@@ -29,6 +73,7 @@ export class EditorPage {
   /** Places the caret at the start of the document. */
   /** Places the caret at the start of the first line (Firefox ignores Ctrl+Home here; Home works). */
   async focusStart(): Promise<void> {
+    await this.page.bringToFront();
     await this.editor.click();
     await this.page.keyboard.press('ControlOrMeta+Home');
     await this.page.keyboard.press('Home');

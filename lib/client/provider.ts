@@ -14,6 +14,8 @@ export interface CollabConnection {
   onRole(fn: (role: Role) => void): () => void;
   /** Embed sockets: the one-time ticket the next connection offers (see `EmbedAuth`). */
   useTicket(ticket: string): void;
+  /** Called whenever someone renames the document while it is open. */
+  onTitle(fn: (title: string) => void): () => void;
   destroy(): void;
 }
 
@@ -79,6 +81,11 @@ export function connectDocument(opts: ConnectOptions): CollabConnection {
     provider.protocols = ticketProtocols(ticket);
     opts.embed?.onTicket?.(ticket);
   };
+  const titleListeners = new Set<(title: string) => void>();
+  provider.messageHandlers[MessageType.Title] = (_enc, dec) => {
+    const title = decoding.readVarString(dec);
+    for (const fn of titleListeners) fn(title);
+  };
   provider.connect();
   return {
     provider,
@@ -90,6 +97,10 @@ export function connectDocument(opts: ConnectOptions): CollabConnection {
     },
     useTicket(ticket) {
       provider.protocols = ticketProtocols(ticket);
+    },
+    onTitle(fn) {
+      titleListeners.add(fn);
+      return () => titleListeners.delete(fn);
     },
     destroy() {
       detach();

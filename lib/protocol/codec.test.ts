@@ -19,6 +19,7 @@ const generators: Record<Message['type'], (g: prng.PRNG) => Message> = {
   ack: (g) => ({ type: 'ack', count: prng.uint53(g, 0, Number.MAX_SAFE_INTEGER) }),
   role: (g) => ({ type: 'role', role: prng.oneOf(g, ['owner', 'editor', 'viewer']) }),
   ticket: (g) => ({ type: 'ticket', ticket: prng.word(g, 43, 43) }),
+  title: (g) => ({ type: 'title', title: prng.utf16String(g, 40) }),
 };
 
 describe('message codec', () => {

@@ -53,6 +53,10 @@ export function encodeMessage(m: Message): Uint8Array {
       encoding.writeVarUint(e, MessageType.Ticket);
       encoding.writeVarString(e, m.ticket);
       break;
+    case 'title':
+      encoding.writeVarUint(e, MessageType.Title);
+      encoding.writeVarString(e, m.title);
+      break;
     default:
       assertNever(m);
   }
@@ -106,6 +110,9 @@ export function decodeMessage(frame: Uint8Array): Message {
         break;
       case MessageType.Ticket:
         m = { type: 'ticket', ticket: decoding.readVarString(d) };
+        break;
+      case MessageType.Title:
+        m = { type: 'title', title: decoding.readVarString(d) };
         break;
       default:
         throw new ProtocolError(`unknown message type ${type}`);

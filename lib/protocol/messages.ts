@@ -15,6 +15,8 @@ export const MessageType = {
   Role: 101,
   /** Tandem extension: a one-time ticket for the next socket of an embed session without a cookie. */
   Ticket: 102,
+  /** Tandem extension: the document's title, whenever someone renames it. */
+  Title: 103,
 } as const;
 
 /** Second varUint of a Sync message. */
@@ -29,7 +31,7 @@ export const AuthType = {
   PermissionDenied: 0,
 } as const;
 
-/** Query parameter with which a client opts in to Tandem's extensions (ack, role): `?tandem=1`. */
+/** Query parameter with which a client opts in to Tandem's extensions (ack, role, title): `?tandem=1`. */
 export const EXTENSIONS_PARAM = 'tandem';
 
 /** Query parameter of an embedded frame's socket (`?embed=1`): it authenticates with an embed session, never an account cookie. */
@@ -50,7 +52,8 @@ export type Message =
   | { type: 'auth-denied'; reason: string }
   | { type: 'ack'; count: number }
   | { type: 'role'; role: string }
-  | { type: 'ticket'; ticket: string };
+  | { type: 'ticket'; ticket: string }
+  | { type: 'title'; title: string };
 
 /** For the `default` branch of an exhaustive switch. */
 export function assertNever(value: never): never {

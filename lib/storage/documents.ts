@@ -103,8 +103,12 @@ export class Documents {
     return r && { id: r.id, title: r.title, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), linkAccess: r.link_access };
   }
 
+  /** Renames the document; open pages and document lists hear of it through the event outbox. */
   async rename(id: string, title: string, now: number): Promise<void> {
-    await this.db.updateTable('documents').set({ title, updated_at: now }).where('id', '=', id).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('documents').set({ title, updated_at: now }).where('id', '=', id).execute();
+      await recordAccessEvent(trx, { kind: 'renamed', documentId: id }, now);
+    });
   }
 
   /** Deletes the document with its members, invitations, grants and content; live connections close. */

@@ -10,7 +10,7 @@ export interface AccessEvent {
   sessionId: string | null;
 }
 
-export type AccessEventInput = { kind: 'document' | 'deleted' | 'content'; documentId: string } | { kind: 'session'; sessionId: string } | { kind: 'user-sessions'; userId: string; exceptSessionId?: string };
+export type AccessEventInput = { kind: 'document' | 'deleted' | 'renamed' | 'content'; documentId: string } | { kind: 'session'; sessionId: string } | { kind: 'user-sessions'; userId: string; exceptSessionId?: string };
 
 type Db = Kysely<Database> | Transaction<Database>;
 

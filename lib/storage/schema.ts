@@ -52,7 +52,8 @@ export interface LinkGrantsTable {
  * - `content`: the stored document gained a change made outside the collaboration servers (a
  *   restored version): servers holding it open apply what is stored.
  */
-export type AccessEventKind = 'document' | 'deleted' | 'session' | 'user-sessions' | 'content';
+/** `renamed` is not an access change, but rides the same outbox to reach open pages and lists. */
+export type AccessEventKind = 'document' | 'deleted' | 'renamed' | 'session' | 'user-sessions' | 'content';
 
 export interface AccessEventsTable {
   id: Generated<number>;

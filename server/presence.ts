@@ -1,0 +1,19 @@
+import type { LivePerson } from '../lib/protocol/live';
+
+/**
+ * Who is in a room, from its awareness states: one entry per account (several tabs are one
+ * person), idle only if every one of their connections is, sorted by name. `user` is trusted:
+ * the server stamps it with the connection's account (see room.ts).
+ */
+export function peopleIn(states: Map<number, Record<string, unknown>>): LivePerson[] {
+  const byId = new Map<string, LivePerson>();
+  for (const state of states.values()) {
+    const user = state.user as { id: string; name: string; color: string } | undefined;
+    if (!user) continue;
+    const idle = state.idle === true;
+    const prev = byId.get(user.id);
+    if (prev) prev.idle &&= idle;
+    else byId.set(user.id, { id: user.id, name: user.name, color: user.color, idle });
+  }
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
