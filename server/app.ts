@@ -18,6 +18,7 @@ import { createMetrics, type Metrics, type RejectReason } from './metrics';
 import { RoomRegistry } from './rooms';
 import { authorizeUpgrade } from './upgrade';
 import { SocketPeer } from './ws-adapter';
+import { AppendWorker } from './append-client';
 import { UpdateWriter } from './writer';
 
 export interface CollabServerOptions {
@@ -66,7 +67,10 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     compactor: new CompactionWorker({ sqliteFile: config.databaseFile }),
     log,
   });
-  const writer = new UpdateWriter(storage, {
+  // Commits (and their fsync) run in a worker thread so they never stall the sockets.
+  const appender = new AppendWorker(config.databaseFile);
+  await appender.start();
+  const writer = new UpdateWriter({ updates: appender }, {
     onCommitted: (entries) => {
       metrics.logRows.inc(entries.length);
       metrics.logCommits.observe(entries.length);
@@ -197,6 +201,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
       await compaction.close();
       await rooms.closeAll(CloseCode.ServiceRestart, 'server restarting');
       await writer.drain();
+      await appender.close();
       stopHeartbeat();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
