@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Job } from './load/main';
 import { markdownTable, pairwise, svgChart } from './lib/report';
+import { verdictLines, verdicts } from './lib/targets';
 import { BENCH_DIR, NODE22, pinned, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, type Running, type ServerKind } from './lib/servers';
 import { interleave, medianRow, type Row } from './lib/stats';
 import { B4_FINAL_LENGTH, b4States, b4Updates, TRACES_DIR } from './lib/traces';
@@ -171,14 +172,16 @@ async function main() {
     duration_s: Math.round((Date.now() - started) / 1000),
     rows,
     ratios: pairwise(rows),
+    targets: verdicts(rows),
     failures,
   };
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(rows));
+  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(rows) + '\n' + verdictLines(rows));
   fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(rows, `Tandem vs peers — ${result.mode} run, ${result.date.slice(0, 10)}, medians of ${RUNS}`));
   process.stdout.write('\n' + markdownTable(rows) + '\n');
   for (const r of result.ratios) process.stdout.write(`${r.scenario}: tandem/${r.peer} ${r.metric} = ${r.tandem_over_peer}\n`);
+  process.stdout.write('\n' + verdictLines(rows));
   if (failures.length) process.stdout.write(`\n${failures.length} failures:\n${failures.join('\n')}\n`);
   log('wrote bench/results/latest.json, latest.md, chart.svg');
   fs.rmSync(TMP, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { interleave, median, medianRow, percentile, ratio, round3 } from './stats';
 import { decodeIncoming, encodeHocusAuth, encodeSync, SYNC_UPDATE, updateKey } from './wire';
 import { markdownTable, pairwise } from './report';
+import { verdicts } from './targets';
 
 describe('bench statistics', () => {
   it('takes nearest-rank percentiles and medians', () => {
@@ -58,5 +59,19 @@ describe('bench wire codec', () => {
     expect(h).toEqual({ kind: 'update', update });
     expect(decodeIncoming('hocus', encodeHocusAuth('doc', 't'))).toEqual({ kind: 'other', type: 2 });
     expect(() => decodeIncoming('y', new Uint8Array([0, 9, 0]))).toThrow();
+  });
+});
+
+describe('bench targets', () => {
+  it('marks each target met, missed or not measured from the rows', () => {
+    const v = verdicts([
+      { scenario: 'fanout-50', server: 'tandem', cpu_us_per_delivery: 12, p99_ms: 20 },
+      { scenario: 'fanout-50', server: 'raw-ws', cpu_us_per_delivery: 10 },
+      { scenario: 'fanout-50', server: 'hocuspocus', cpu_us_per_delivery: 24 },
+    ]);
+    expect(v.find((x) => x.target.includes('raw ws'))).toMatchObject({ met: true, value: '1.20×' });
+    expect(v.find((x) => x.target.includes('Hocuspocus'))).toMatchObject({ met: true, value: '0.50×' });
+    expect(v.find((x) => x.target.includes('p99 < 10'))).toMatchObject({ met: false });
+    expect(v.find((x) => x.target.includes('idle-10k'))).toMatchObject({ met: undefined, value: 'not measured' });
   });
 });
