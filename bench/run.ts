@@ -160,6 +160,12 @@ async function main() {
     const [scenario, server] = key.split('\t');
     return medianRow(scenario, server, runs);
   });
+  // --merge: keep the rows of scenarios this run did not measure from the previous latest.json.
+  if (argv.includes('--merge') && fs.existsSync(path.join(RESULTS, 'latest.json'))) {
+    const measured = new Set(rows.map((r) => r.scenario));
+    const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8')) as { rows: Row[] };
+    rows.push(...previous.rows.filter((r) => !measured.has(r.scenario)));
+  }
   const order = (r: Row) => steps.flatMap((s) => s.ids).indexOf(r.scenario) * 10 + SERVERS.indexOf(r.server as ServerKind);
   rows.sort((a, b) => order(a) - order(b));
   const result = {

@@ -45,6 +45,12 @@ export async function startServer(kind: ServerKind, dataDir: string, docs: numbe
   let args: string[];
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
   let port = 0;
+  if (kind === 'tandem' && !fs.existsSync(path.join(dataDir, 'bench-fixture.json'))) {
+    // Accounts and documents are created by a separate process first, as the app would.
+    const setup = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(BENCH_DIR, 'servers/tandem.ts'), dataDir, String(docs), '--setup'], { cwd: ROOT_DIR, env, stdio: 'ignore' });
+    const code = await new Promise((res) => setup.once('exit', res));
+    if (code !== 0) throw new Error(`tandem fixture setup exited with ${code}`);
+  }
   switch (kind) {
     case 'tandem':
       [cmd, args] = [process.execPath, ['--conditions=react-server', '--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), path.join(BENCH_DIR, 'servers/tandem.ts'), dataDir, String(docs)]];

@@ -13,6 +13,8 @@ import { createLogger } from '../../server/log';
  * `READY <json>` once listening. The same data directory reopens the same documents.
  */
 const [dataDir, docCount] = [process.argv[2], Number(process.argv[3] ?? 1)];
+/** `--setup`: create the fixture and exit, so its garbage is not in the measured server's heap. */
+const setupOnly = process.argv.includes('--setup');
 const ORIGIN = 'http://localhost:3000';
 
 async function main() {
@@ -42,6 +44,11 @@ async function main() {
     for (let i = 0; i < docCount; i++) docs.push((await storage.documents.create({ title: `bench ${i}`, ownerId: user.id, now })).id);
     fixture = { docs, cookie: `tandem_session=${token}` };
     fs.writeFileSync(fixtureFile, JSON.stringify(fixture));
+  }
+  if (setupOnly) {
+    await storage.close();
+    process.stdout.write('READY {}\n');
+    process.exit(0);
   }
   const server = await startCollabServer({ config, storage, log, port: 0 });
   process.stdout.write(`READY ${JSON.stringify({ url: `ws://127.0.0.1:${server.port}`, docs: fixture.docs, cookie: fixture.cookie, origin: ORIGIN })}\n`);
