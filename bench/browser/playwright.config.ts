@@ -19,6 +19,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: 'list',
+  outputDir: '../../test-results/bench-browser',
   globalSetup: '../../e2e/global-setup.ts',
   globalTeardown: '../../e2e/global-teardown.ts',
   use: { baseURL: `http://localhost:${PORT}` },
