@@ -127,7 +127,23 @@ function versions() {
   };
 }
 
+function chartTitle(mode: string, date: string, runs: number, heavy: number): string {
+  const rounds = heavy === runs ? `medians of ${runs}` : `fanout medians of ${runs}, other rows ${heavy === 1 ? 'single runs' : `medians of ${heavy}`}`;
+  return `Tandem vs peers — ${mode} run, ${date.slice(0, 10)}, ${rounds}`;
+}
+
+/** `--render`: rewrites latest.md and chart.svg from latest.json without measuring. */
+function render() {
+  const r = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
+  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(r.rows) + '\n' + verdictLines(r.rows));
+  fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(r.rows, chartTitle(r.mode, r.date, r.runs_per_figure, r.heavy_runs ?? r.runs_per_figure)));
+}
+
 async function main() {
+  if (argv.includes('--render')) {
+    fs.rmSync(TMP, { recursive: true, force: true });
+    return render();
+  }
   const started = Date.now();
   const log = (s: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
   log(`${full ? 'full' : 'quick'} run: ${RUNS} interleaved rounds × ${servers.join(', ')}; pinning: ${pinning}; traces: ${TRACES_DIR}`);
@@ -184,7 +200,7 @@ async function main() {
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
   fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(rows) + '\n' + verdictLines(rows));
-  fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(rows, `Tandem vs peers — ${result.mode} run, ${result.date.slice(0, 10)}, medians of ${RUNS}`));
+  fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(rows, chartTitle(result.mode, result.date, RUNS, result.heavy_runs)));
   process.stdout.write('\n' + markdownTable(rows) + '\n');
   for (const r of result.ratios) process.stdout.write(`${r.scenario}: tandem/${r.peer} ${r.metric} = ${r.tandem_over_peer}\n`);
   process.stdout.write('\n' + verdictLines(rows));
