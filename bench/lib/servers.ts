@@ -70,7 +70,11 @@ export async function startServer(kind: ServerKind, dataDir: string, docs: numbe
   const [c, a] = pinned(0, cmd, args);
   const proc = spawn(c, a, { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  proc.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
+  proc.stderr!.on('data', (d) => {
+    err = (err + d).slice(-4000);
+    // BENCH_SERVER_LOG=<file> keeps every server's stderr (errors it logged under load).
+    if (process.env.BENCH_SERVER_LOG) fs.appendFileSync(process.env.BENCH_SERVER_LOG, `[${kind}] ${d}`);
+  });
   const ready = await new Promise<{ url: string; docs?: string[]; cookie?: string; origin?: string }>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${kind} did not start within 60 s: ${err}`)), 60_000);

@@ -317,9 +317,18 @@ export async function reconnect(t: Target, n: number, docs: number): Promise<Met
   const t0 = performance.now();
   const again = Array.from({ length: n }, (_, i) => new BenchConn(t, t.docs[i % docs]));
   const results = await Promise.allSettled(again.map((c) => Promise.race([c.synced, sleep(60_000).then(() => Promise.reject(new Error('timeout')))])));
-  const failed = results.filter((r) => r.status === 'rejected').length;
   const lastSynced = Math.max(...again.map((c) => c.syncedAt || 0));
+  // Why clients failed, by kind (close code, timeout or socket error), as extra numeric fields.
+  const kinds: Metrics = {};
+  for (const r of results) {
+    if (r.status !== 'rejected') continue;
+    const msg = String((r.reason as Error)?.message ?? r.reason);
+    const kind = msg === 'timeout' ? 'timeout' : /^closed (\d+)/.exec(msg)?.[1] ? `closed_${/^closed (\d+)/.exec(msg)![1]}` : msg.replace(/\W+/g, '_').slice(0, 30);
+    kinds[`error_${kind}`] = (kinds[`error_${kind}`] ?? 0) + 1;
+  }
   closeAll(again);
   await sleep(500);
-  return { time_to_synced_ms: lastSynced - t0, errors: failed + errorsOf(again) };
+  // A client counts once whether its sync failed, its socket errored, or both.
+  const errors = again.filter((c, i) => results[i].status === 'rejected' || c.error).length;
+  return { time_to_synced_ms: lastSynced - t0, errors, ...kinds };
 }
