@@ -24,6 +24,7 @@ import { RoomRegistry } from './rooms';
 import { authorizeUpgrade } from './upgrade';
 import { SocketPeer } from './ws-adapter';
 import { VersionRecorder } from './versions';
+import { AppendWorker } from './append-client';
 import { UpdateWriter } from './writer';
 
 export interface CollabServerOptions {
@@ -80,7 +81,12 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     compactor: bus ? new LockedCompactor(worker, bus.cmd, () => bus.ready) : worker,
     log,
   });
-  const writer = new UpdateWriter(storage, {
+  // Commits (and their fsync) run in a worker thread so they never stall the sockets.
+  // SQLite commits (and their fsync) run in a worker thread so they never stall the sockets;
+  // Postgres commits are asynchronous already.
+  const appender = config.storage.kind === 'sqlite' ? new AppendWorker(config.storage.file) : undefined;
+  await appender?.start();
+  const writer = new UpdateWriter({ updates: appender ?? storage.updates }, {
     onCommitted: (entries) => {
       metrics.logRows.inc(entries.length);
       metrics.logCommits.observe(entries.length);
@@ -256,6 +262,8 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
       await writer.drain();
       await versions.close();
       await cluster?.close();
+      // Last: every write above has been committed through it.
+      await appender?.close();
       stopHeartbeat();
       // Give the close frames a moment to go out and be answered: terminating at once can
       // drop a frame still in the socket's buffer, and the client would see 1006, not 1012.

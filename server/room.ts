@@ -41,6 +41,8 @@ interface PeerState {
   /** Update-bearing messages received so far; acknowledgements count these. */
   received: number;
   toldReadOnly: boolean;
+  /** Highest count known durable and not yet acknowledged; 0 when no ack is scheduled. */
+  ackDue: number;
 }
 
 /**
@@ -115,7 +117,7 @@ export class Room {
   /** Adds a peer and starts the sync handshake. Returns false if the room no longer takes peers. */
   join(peer: Peer): boolean {
     if (this.phase.kind !== 'open') return false;
-    this.peers.set(peer, { received: 0, toldReadOnly: false });
+    this.peers.set(peer, { received: 0, toldReadOnly: false, ackDue: 0 });
     if (peer.extensions) peer.send(encodeMessage({ type: 'role', role: peer.role }));
     peer.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
     const states = this.awareness.getStates();
@@ -179,8 +181,11 @@ export class Room {
           this.lastWrite.then(
             () => {
               if (this.phase.kind !== 'open' || !this.peers.has(peer)) return;
-              peer.send(encodeMessage({ type: 'ack', count: seq }));
               this.deps.observer?.acked((performance.now() - t0) / 1000);
+              // Acks are cumulative: one commit settles many writes at once, so send only the
+              // highest after all of them have settled (queued behind their reactions).
+              if (state.ackDue === 0) queueMicrotask(() => this.flushAck(peer, state));
+              state.ackDue = Math.max(state.ackDue, seq);
             },
             () => {},
           );
@@ -204,6 +209,12 @@ export class Room {
       default:
         assertNever(m);
     }
+  }
+
+  private flushAck(peer: Peer, state: PeerState): void {
+    const count = state.ackDue;
+    state.ackDue = 0;
+    if (count > 0 && this.phase.kind === 'open' && this.peers.has(peer)) peer.send(encodeMessage({ type: 'ack', count }));
   }
 
   private applyFrom(peer: Peer, state: PeerState, update: Uint8Array): void {

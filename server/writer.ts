@@ -1,4 +1,4 @@
-import type { Storage } from '../lib/storage';
+import type { Appender } from './append-client';
 
 interface Pending {
   documentId: string;
@@ -30,8 +30,9 @@ export class UpdateWriter {
   private readonly maxBatch: number;
   private readonly onCommitted: NonNullable<WriterOptions['onCommitted']>;
 
+  /** `storage` is the Storage itself or anything with `updates.append` (the append worker). */
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: { updates: Appender },
     options: WriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { cpuMs } from './proc';
+import type { Target } from '../load/conn';
+
+export type ServerKind = Target['server'];
+export const SERVERS: ServerKind[] = ['tandem', 'hocuspocus', 'y-websocket', 'raw-ws'];
+
+export const BENCH_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const ROOT_DIR = path.resolve(BENCH_DIR, '..');
+export const NODE22 = path.join(BENCH_DIR, 'node_modules/node/bin/node');
+
+/** taskset pins the server to core 0 and the load generator to core 1 when there are two or more cores. */
+const canPin = os.cpus().length >= 2 && fs.existsSync('/usr/bin/taskset');
+export function pinned(core: number, cmd: string, args: string[]): [string, string[]] {
+  return canPin ? ['/usr/bin/taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+}
+export const pinning = canPin ? 'server on core 0, load generator on core 1 (taskset)' : 'none (fewer than 2 cores or no taskset)';
+
+export interface Running {
+  kind: ServerKind;
+  proc: ChildProcess;
+  target: Target;
+  dataDir: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts one server under test on `dataDir` (reused across a restart) and waits until it listens. */
+export async function startServer(kind: ServerKind, dataDir: string, docs: number): Promise<Running> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  let cmd: string;
+  let args: string[];
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+  let port = 0;
+  if (kind === 'tandem' && !fs.existsSync(path.join(dataDir, 'bench-fixture.json'))) {
+    // Accounts and documents are created by a separate process first, as the app would.
+    const setup = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(BENCH_DIR, 'servers/tandem.ts'), dataDir, String(docs), '--setup'], { cwd: ROOT_DIR, env, stdio: 'ignore' });
+    const code = await new Promise((res) => setup.once('exit', res));
+    if (code !== 0) throw new Error(`tandem fixture setup exited with ${code}`);
+  }
+  switch (kind) {
+    case 'tandem':
+      [cmd, args] = [process.execPath, ['--conditions=react-server', '--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), path.join(BENCH_DIR, 'servers/tandem.ts'), dataDir, String(docs)]];
+      break;
+    case 'hocuspocus':
+      [cmd, args] = [NODE22, [path.join(BENCH_DIR, 'servers/hocuspocus.mjs'), dataDir]];
+      break;
+    case 'y-websocket':
+      port = await freePort();
+      Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), YPERSISTENCE: path.join(dataDir, 'leveldb') });
+      [cmd, args] = [process.execPath, [path.join(BENCH_DIR, 'node_modules/y-websocket/bin/server.js')]];
+      break;
+    case 'raw-ws':
+      [cmd, args] = [process.execPath, [path.join(BENCH_DIR, 'servers/raw-ws.mjs')]];
+      break;
+  }
+  const [c, a] = pinned(0, cmd, args);
+  const proc = spawn(c, a, { cwd: ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d) => {
+    err = (err + d).slice(-4000);
+    // BENCH_SERVER_LOG=<file> keeps every server's stderr (errors it logged under load).
+    if (process.env.BENCH_SERVER_LOG) fs.appendFileSync(process.env.BENCH_SERVER_LOG, `[${kind}] ${d}`);
+  });
+  const ready = await new Promise<{ url: string; docs?: string[]; cookie?: string; origin?: string }>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${kind} did not start within 60 s: ${err}`)), 60_000);
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /READY (.*)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(JSON.parse(m[1]));
+      } else if (kind === 'y-websocket' && out.includes('running at')) {
+        clearTimeout(timer);
+        resolve({ url: `ws://127.0.0.1:${port}` });
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${kind} exited with ${code} before listening: ${err}`));
+    });
+  });
+  const names = ready.docs ?? Array.from({ length: docs }, (_, i) => `doc-${i}`);
+  return { kind, proc, dataDir, target: { server: kind, url: ready.url, docs: names, cookie: ready.cookie, origin: ready.origin, pid: proc.pid! } };
+}
+
+/** Waits until the server has used under 20 ms of CPU in a 500 ms window (persistence settled). */
+export async function quiesce(r: Running, minMs = 0, maxMs = 60_000): Promise<void> {
+  const start = Date.now();
+  await new Promise((res) => setTimeout(res, minMs));
+  let prev = cpuMs(r.target.pid);
+  while (Date.now() - start < maxMs) {
+    await new Promise((res) => setTimeout(res, 500));
+    const now = cpuMs(r.target.pid);
+    if (now - prev < 20) return;
+    prev = now;
+  }
+}
+
+/** SIGTERM (each server's graceful stop), SIGKILL after 15 s. */
+export async function stopServer(r: Running): Promise<void> {
+  if (r.proc.exitCode !== null) return;
+  const exited = new Promise<void>((res) => r.proc.once('exit', () => res()));
+  r.proc.kill('SIGTERM');
+  const timer = setTimeout(() => r.proc.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,43 @@
+import type { Row } from './stats';
+
+/** The issue's targets, checked against a run's rows; `value` says what was measured. */
+export interface Verdict {
+  target: string;
+  met: boolean | undefined;
+  value: string;
+}
+
+const get = (rows: Row[], scenario: string, server: string, metric: string): number | undefined => {
+  const v = rows.find((r) => r.scenario === scenario && r.server === server)?.[metric];
+  return typeof v === 'number' ? v : undefined;
+};
+
+const check = (target: string, value: number | undefined, ok: (v: number) => boolean, fmt: (v: number) => string): Verdict =>
+  value === undefined ? { target, met: undefined, value: 'not measured' } : { target, met: ok(value), value: fmt(value) };
+
+export function verdicts(rows: Row[]): Verdict[] {
+  const f = (s: string, m: string) => get(rows, s, 'tandem', m);
+  const ratio = (s: string, m: string, peer: string) => {
+    const a = f(s, m);
+    const b = get(rows, s, peer, m);
+    return a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+  };
+  const x = (v: number) => `${v.toFixed(2)}×`;
+  const out: Verdict[] = [
+    check('fanout-50: CPU-µs per delivery ≤ 1.3× raw ws', ratio('fanout-50', 'cpu_us_per_delivery', 'raw-ws'), (v) => v <= 1.3, x),
+    check('fanout-50: CPU-µs per delivery ≤ 0.67× Hocuspocus', ratio('fanout-50', 'cpu_us_per_delivery', 'hocuspocus'), (v) => v <= 0.67, x),
+    check('fanout-50: p99 < 10 ms', f('fanout-50', 'p99_ms'), (v) => v < 10, (v) => `${v} ms`),
+    check('ingest-b4: ≥ 40,000 updates/s durably acknowledged', f('ingest-b4', 'acks_per_s'), (v) => v >= 40_000, (v) => `${Math.round(v)} acks/s`),
+    check('ingest-b4: acknowledgement p99 < 5 ms', f('ingest-b4', 'ack_p99_ms'), (v) => v < 5, (v) => `${v} ms`),
+    check('idle-10k: ≤ 10 KB RSS per idle connection', f('idle-10k', 'rss_kb_per_conn'), (v) => v <= 10, (v) => `${v} KB`),
+    check('cold-b4: server_ms < 50 ms', f('cold-b4', 'server_ms'), (v) => v < 50, (v) => `${v} ms`),
+  ];
+  const cold = f('cold-b4', 'time_to_synced_ms');
+  const peersCold = rows.filter((r) => r.scenario === 'cold-b4' && r.server !== 'tandem').map((r) => r.time_to_synced_ms as number);
+  out.push(check('cold-b4: time to synced no worse than any peer', cold === undefined || peersCold.length === 0 ? undefined : cold / Math.min(...peersCold), (v) => v <= 1, (v) => `${x(v)} the best peer`));
+  return out;
+}
+
+export function verdictLines(rows: Row[]): string {
+  return verdicts(rows).map((v) => `- ${v.target}: **${v.met === undefined ? 'not measured' : v.met ? 'met' : 'missed'}** (${v.value})`).join('\n') + '\n';
+}

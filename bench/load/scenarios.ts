@@ -1,0 +1,334 @@
+import { performance } from 'node:perf_hooks';
+import * as Y from 'yjs';
+import { percentile } from '../lib/stats';
+import { cpuMs, rssKb } from '../lib/proc';
+import { b4States, b4Updates, clownschoolPace, TRACE_TEXT } from '../lib/traces';
+import { BenchConn, openMany, sleep, type Target } from './conn';
+
+export type Metrics = Record<string, number>;
+
+/** Send times of writers' updates: client id → first clock of the update → time. */
+type SentAt = Map<number, Map<number, number>>;
+
+/** Writers that type into their own Y.Doc; each update's send time is kept by (client, clock). */
+class Writer {
+  readonly doc: Y.Doc;
+  private last: Uint8Array | undefined;
+  constructor(readonly conn: BenchConn, doc: Y.Doc, private readonly sentAt: SentAt) {
+    this.doc = doc;
+    this.doc.on('update', (u: Uint8Array) => (this.last = u));
+    sentAt.set(doc.clientID, new Map());
+  }
+  type(edit: (t: Y.Text) => void): number {
+    this.last = undefined;
+    const clock = Y.getState(this.doc.store, this.doc.clientID);
+    edit(this.doc.getText(TRACE_TEXT));
+    if (!this.last) return 0;
+    // Delete-only updates carry no new clock and cannot be traced; they are sent, not timed.
+    if (Y.getState(this.doc.store, this.doc.clientID) > clock) this.sentAt.get(this.doc.clientID)!.set(clock, performance.now());
+    return this.conn.sendUpdate(this.last);
+  }
+}
+
+/**
+ * Latency of every writer update any connection receives. Servers may merge several updates
+ * into one broadcast (Hocuspocus 4 coalesces per event-loop turn), so each received update is
+ * read for the clock ranges it covers; a connection's own updates echoed back are not counted.
+ */
+function latencyProbe(sentAt: SentAt) {
+  const lat: number[] = [];
+  let recording = true;
+  return {
+    lat,
+    stop: () => (recording = false),
+    onUpdate: (u: Uint8Array, at: number, own?: number) => {
+      if (!recording) return;
+      const { from, to } = Y.parseUpdateMeta(u);
+      for (const [client, start] of from) {
+        if (client === own) continue;
+        const sent = sentAt.get(client);
+        if (!sent) continue;
+        const end = to.get(client) ?? start;
+        for (let c = start; c < end; c++) {
+          const t = sent.get(c);
+          if (t !== undefined) lat.push(at - t);
+        }
+      }
+    },
+  };
+}
+
+/** Opens `n` writer connections to `docOf(i)`, each with its own Y.Doc. */
+async function openWriters(t: Target, n: number, docOf: (i: number) => string, sentAt: SentAt, probe: ReturnType<typeof latencyProbe>, parallel: number) {
+  const docs = Array.from({ length: n }, () => new Y.Doc());
+  const conns = await openMany(t, n, docOf, parallel, (i) => ({ onUpdate: (u, at) => probe.onUpdate(u, at, docs[i].clientID) }));
+  return conns.map((c, i) => new Writer(c, docs[i], sentAt));
+}
+
+const timedCount = (sentAt: SentAt) => [...sentAt.values()].reduce((n, m) => n + m.size, 0);
+
+const errorsOf = (conns: BenchConn[]) => conns.filter((c) => c.error).length;
+const closeAll = (conns: BenchConn[]) => conns.forEach((c) => c.close());
+
+/** fanout-N: one document, N subscribers, 5 writers at 20 updates/s each. */
+export async function fanout(t: Target, subscribers: number, seconds: number): Promise<Metrics> {
+  const sentAt: SentAt = new Map();
+  const probe = latencyProbe(sentAt);
+  const doc = t.docs[0];
+  const subs = await openMany(t, subscribers, () => doc, 50, () => ({ onUpdate: (u, at) => probe.onUpdate(u, at) }));
+  const writers = await openWriters(t, 5, () => doc, sentAt, probe, 5);
+  const wconns = writers.map((w) => w.conn);
+  await sleep(500);
+  const cpu0 = cpuMs(t.pid);
+  const timers = writers.map((w, i) => {
+    let n = 0;
+    const tick = () => w.type((text) => text.insert(Math.floor(Math.random() * (text.length + 1)), String.fromCharCode(97 + ((n++ + i) % 26))));
+    // Staggered so the five writers do not fire in the same tick.
+    return setTimeout(() => void timersById.set(i, setInterval(tick, 50)), i * 10);
+  });
+  const timersById = new Map<number, NodeJS.Timeout>();
+  await sleep(seconds * 1000);
+  timers.forEach(clearTimeout);
+  timersById.forEach(clearInterval);
+  await sleep(1000);
+  const cpu1 = cpuMs(t.pid);
+  probe.stop();
+  const all = [...subs, ...wconns];
+  const deliveries = probe.lat.length;
+  const expected = timedCount(sentAt) * (all.length - 1);
+  closeAll(all);
+  return {
+    p50_ms: percentile(probe.lat, 0.5),
+    p99_ms: percentile(probe.lat, 0.99),
+    p999_ms: percentile(probe.lat, 0.999),
+    cpu_us_per_delivery: ((cpu1 - cpu0) * 1000) / deliveries,
+    deliveries,
+    lost: expected - deliveries,
+    errors: errorsOf(all),
+  };
+}
+
+/**
+ * ingest-b4: one client sends the whole B4 trace as fast as the server relays it (at most
+ * `window` updates in flight, counted at an observer in the same room). Tandem also
+ * acknowledges each update durably; ack latency is from send to the covering ack.
+ */
+export async function ingest(t: Target, window: number): Promise<Metrics> {
+  const updates = b4Updates();
+  const doc = t.docs[0];
+  const N = updates.length;
+  let received = 0;
+  let sent = 0;
+  let lastRecvAt = 0;
+  let lastAck = 0;
+  let lastAckAt = 0;
+  const sendTimes = new Float64Array(N + 2);
+  const ackLat: number[] = [];
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  const tandem = t.server === 'tandem';
+  let writer!: BenchConn;
+  const check = () => {
+    if (received >= N && (!tandem || lastAck >= writer.sentUpdates)) finish();
+  };
+  const pump = () => {
+    if (sent >= N || sent - received >= window) return;
+    writer.burst(() => {
+      const now = performance.now();
+      while (sent < N && sent - received < window) {
+        const ord = writer.sendUpdate(updates[sent++]);
+        if (ord < sendTimes.length) sendTimes[ord] = now;
+      }
+    });
+  };
+  // Hocuspocus merges broadcasts, so its progress is its per-update SyncStatus reply instead.
+  const hocus = t.server === 'hocuspocus';
+  let counting = false;
+  const progress = (at: number) => {
+    if (!counting) return;
+    received++;
+    lastRecvAt = at;
+    pump();
+    check();
+  };
+  const observer = new BenchConn(t, doc, {
+    onUpdate: (_u, at) => {
+      if (hocus) return;
+      received++;
+      lastRecvAt = at;
+      pump();
+      check();
+    },
+  });
+  await observer.synced;
+  writer = new BenchConn(t, doc, {
+    onAck: (n, at) => {
+      for (let k = lastAck + 1; k <= n && k < sendTimes.length; k++) if (sendTimes[k]) ackLat.push(at - sendTimes[k]);
+      lastAck = n;
+      lastAckAt = at;
+      check();
+    },
+    onSyncStatus: (at) => progress(at),
+  });
+  await writer.synced;
+  await sleep(200);
+  // Tandem: the writer's empty sync step 2 is acknowledged too; wait for it so ack n maps to send n.
+  if (tandem) while (lastAck < writer.sentUpdates) await sleep(5);
+  const cpu0 = cpuMs(t.pid);
+  const t0 = performance.now();
+  counting = true;
+  pump();
+  const timeout = setTimeout(finish, 120_000);
+  await done;
+  clearTimeout(timeout);
+  const cpu1 = cpuMs(t.pid);
+  const m: Metrics = {
+    updates_per_s: (received / (lastRecvAt - t0)) * 1000,
+    cpu_us_per_update: ((cpu1 - cpu0) * 1000) / N,
+    errors: errorsOf([observer, writer]) + (received < N ? 1 : 0),
+  };
+  if (tandem) {
+    m.acks_per_s = ((lastAck - 1) / (lastAckAt - t0)) * 1000;
+    m.ack_p50_ms = percentile(ackLat, 0.5);
+    m.ack_p99_ms = percentile(ackLat, 0.99);
+  }
+  closeAll([observer, writer]);
+  return m;
+}
+
+/** Seeds a document with `copies` whole B4 histories (one update each), for cold-b4 --full. */
+export async function seedStates(t: Target, doc: string, copies: number): Promise<Metrics> {
+  const states = b4States(copies);
+  let got = 0;
+  const observer = new BenchConn(t, doc, { onUpdate: () => got++ });
+  await observer.synced;
+  const writer = new BenchConn(t, doc);
+  await writer.synced;
+  let acked = 0;
+  for (const s of states) {
+    writer.sendUpdate(s);
+    while (writer.ws.bufferedAmount > 0) await sleep(5);
+  }
+  const start = performance.now();
+  while (got < copies && performance.now() - start < 120_000) await sleep(20);
+  acked = got;
+  closeAll([observer, writer]);
+  return { seeded: acked, errors: acked < copies ? 1 : 0 };
+}
+
+/**
+ * cold-b4: a new client joins a stored document the server has not loaded. The state counts
+ * as arrived when the client holds the whole text: the y-websocket server answers the sync
+ * before its LevelDB load finishes and sends the stored state afterwards as an update, so
+ * later updates are applied until the text is complete (or 30 s pass).
+ */
+export async function cold(t: Target, doc: string, expectedLength: number): Promise<Metrics> {
+  const y = new Y.Doc();
+  const text = y.getText(TRACE_TEXT);
+  let lastStateAt = 0;
+  let doneAt = 0;
+  const apply = (u: Uint8Array, at: number) => {
+    Y.applyUpdate(y, u);
+    lastStateAt = at;
+    if (!doneAt && text.length >= expectedLength) doneAt = performance.now();
+  };
+  const t0 = performance.now();
+  const c = new BenchConn(t, doc, { onUpdate: (u, at) => apply(u, at) });
+  await c.synced;
+  apply(c.step2!, c.syncedAt);
+  const deadline = performance.now() + 30_000;
+  while (text.length < expectedLength && performance.now() < deadline) await sleep(1);
+  const length = text.length;
+  const bytes = c.bytesReceived;
+  c.close();
+  return {
+    server_ms: lastStateAt - t0,
+    time_to_synced_ms: (doneAt || performance.now()) - t0,
+    bytes_sent: bytes,
+    errors: (length === expectedLength ? 0 : 1) + (c.error ? 1 : 0),
+    text_length: length,
+  };
+}
+
+/** idle-10k: `n` connections over `docs` documents; RSS per connection and connect-to-synced. */
+export async function idle(t: Target, n: number, docs: number): Promise<Metrics> {
+  await sleep(300);
+  const rss0 = rssKb(t.pid);
+  const conns = await openMany(t, n, (i) => t.docs[i % docs], 200);
+  await sleep(2000);
+  const rss1 = rssKb(t.pid);
+  const times = conns.map((c) => c.syncedAt - c.startedAt);
+  const errors = errorsOf(conns);
+  closeAll(conns);
+  await sleep(500);
+  return { rss_kb_per_conn: (rss1 - rss0) / n, time_to_synced_ms: percentile(times, 0.99), p50_ms: percentile(times, 0.5), errors };
+}
+
+/** rooms-1000: `docs` documents × 3 clients typing at the clownschool trace's per-author pace. */
+export async function rooms(t: Target, docs: number, seconds: number): Promise<Metrics> {
+  const { intervalMs, patches } = clownschoolPace();
+  // The trace is two authors linearised: one author's pace is half the trace's.
+  const perAuthorMs = intervalMs * 2;
+  const sentAt: SentAt = new Map();
+  const probe = latencyProbe(sentAt);
+  await sleep(300);
+  const rss0 = rssKb(t.pid);
+  const writers = await openWriters(t, docs * 3, (i) => t.docs[Math.floor(i / 3) % t.docs.length], sentAt, probe, 200);
+  const conns = writers.map((w) => w.conn);
+  let sent = 0;
+  const start = performance.now();
+  const timers = writers.map((w, i) => {
+    let k = (i * 997) % patches.length;
+    const tick = () => {
+      const [pos, del, ins] = patches[k++ % patches.length];
+      sent++;
+      w.type((text) => {
+        const p = Math.min(pos, text.length);
+        if (del > 0 && p < text.length) text.delete(p, Math.min(del, text.length - p));
+        if (ins) text.insert(p, ins);
+      });
+    };
+    return setTimeout(() => void intervals.push(setInterval(tick, perAuthorMs * (0.5 + Math.random()))), Math.random() * perAuthorMs);
+  });
+  const intervals: NodeJS.Timeout[] = [];
+  await sleep(seconds * 1000);
+  timers.forEach(clearTimeout);
+  intervals.forEach(clearInterval);
+  const elapsed = performance.now() - start;
+  await sleep(1000);
+  const rss1 = rssKb(t.pid);
+  probe.stop();
+  closeAll(conns);
+  return {
+    updates_per_s: (sent / elapsed) * 1000,
+    deliveries_per_s: (probe.lat.length / elapsed) * 1000,
+    p50_ms: percentile(probe.lat, 0.5),
+    p99_ms: percentile(probe.lat, 0.99),
+    rss_kb_per_doc: (rss1 - rss0) / docs,
+    errors: errorsOf(conns),
+  };
+}
+
+/** reconnect-5k: `n` synced clients drop at once and all reconnect at once. */
+export async function reconnect(t: Target, n: number, docs: number): Promise<Metrics> {
+  const first = await openMany(t, n, (i) => t.docs[i % docs], 200);
+  first.forEach((c) => c.ws.terminate());
+  await sleep(200);
+  const t0 = performance.now();
+  const again = Array.from({ length: n }, (_, i) => new BenchConn(t, t.docs[i % docs]));
+  const results = await Promise.allSettled(again.map((c) => Promise.race([c.synced, sleep(60_000).then(() => Promise.reject(new Error('timeout')))])));
+  const lastSynced = Math.max(...again.map((c) => c.syncedAt || 0));
+  // Why clients failed, by kind (close code, timeout or socket error), as extra numeric fields.
+  const kinds: Metrics = {};
+  for (const r of results) {
+    if (r.status !== 'rejected') continue;
+    const msg = String((r.reason as Error)?.message ?? r.reason);
+    const kind = msg === 'timeout' ? 'timeout' : /^closed (\d+)/.exec(msg)?.[1] ? `closed_${/^closed (\d+)/.exec(msg)![1]}` : msg.replace(/\W+/g, '_').slice(0, 30);
+    kinds[`error_${kind}`] = (kinds[`error_${kind}`] ?? 0) + 1;
+  }
+  closeAll(again);
+  await sleep(500);
+  // A client counts once whether its sync failed, its socket errored, or both.
+  const errors = again.filter((c, i) => results[i].status === 'rejected' || c.error).length;
+  return { time_to_synced_ms: lastSynced - t0, errors, ...kinds };
+}

@@ -1,0 +1,215 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Job } from './load/main';
+import { markdownTable, pairwise, svgChart } from './lib/report';
+import { verdictLines, verdicts } from './lib/targets';
+import { BENCH_DIR, NODE22, pinned, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, type Running, type ServerKind } from './lib/servers';
+import { interleave, medianRow, type Row } from './lib/stats';
+import { B4_FINAL_LENGTH, b4States, b4Updates, TRACES_DIR } from './lib/traces';
+
+/**
+ * `npm run bench [-- --full] [--only=fanout-50,...] [--servers=tandem,raw-ws] [--runs=3]`:
+ * starts each server, drives it from a separate load-generator process, in interleaved rounds,
+ * and writes bench/results/latest.json, latest.md and chart.svg.
+ */
+const argv = process.argv.slice(2);
+const full = argv.includes('--full');
+const opt = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const RUNS = Number(opt('runs') ?? 3);
+const servers = (opt('servers')?.split(',') as ServerKind[] | undefined) ?? SERVERS;
+const only = opt('only')?.split(',');
+/** Rounds of the long steps in --full (ingest/cold, rooms, idle, reconnect); default RUNS. */
+const HEAVY_RUNS = opt('heavy-runs') ? Number(opt('heavy-runs')) : undefined;
+const RESULTS = path.join(BENCH_DIR, 'results');
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-'));
+
+type Metrics = Record<string, number>;
+interface Step {
+  /** Scenario ids this step measures (one server start can feed several). */
+  ids: string[];
+  /** Rounds for this step when not the default (the quick run replays B4 once per server). */
+  rounds?: number;
+  run(kind: ServerKind, dir: string): Promise<Record<string, Metrics>>;
+}
+
+async function load(r: Running, job: Job, timeoutMs = 300_000): Promise<Metrics> {
+  const [cmd, args] = pinned(1, process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'load/main.ts'), JSON.stringify({ target: r.target, job })]);
+  const p = spawn(cmd, args, { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (d) => (out += d));
+  p.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+  const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+  await new Promise((res) => p.once('exit', res));
+  clearTimeout(timer);
+  const m = /RESULT (.*)\n/.exec(out);
+  if (!m) throw new Error(`load generator gave no result for ${job.kind} on ${r.kind}: ${err}`);
+  const res = JSON.parse(m[1]) as Metrics & { failed?: string };
+  if (res.failed) throw new Error(`${job.kind} on ${r.kind} failed: ${res.failed}`);
+  return res;
+}
+
+async function withServer<T>(kind: ServerKind, dir: string, docs: number, f: (r: Running) => Promise<T>): Promise<T> {
+  const r = await startServer(kind, dir, docs);
+  try {
+    return await f(r);
+  } finally {
+    await stopServer(r);
+  }
+}
+
+const fanout = (n: number, seconds: number): Step => ({
+  ids: [`fanout-${n}`],
+  run: (kind, dir) => withServer(kind, dir, 1, async (r) => ({ [`fanout-${n}`]: await load(r, { kind: 'fanout', subscribers: n, seconds }) })),
+});
+
+/** ingest-b4 seeds the document cold-b4 then joins after a restart (raw-ws stores nothing). */
+const ingestCold: Step = {
+  ids: full ? ['ingest-b4', 'cold-b4', 'cold-b4x10'] : ['ingest-b4', 'cold-b4'],
+  // A whole B4 replay takes 10-40 s per server on a shared 2-core machine: once each keeps the
+  // quick run near 3 minutes; --full (and --runs) repeat it.
+  rounds: full || opt('runs') ? HEAVY_RUNS : 1,
+  async run(kind, dir) {
+    const out: Record<string, Metrics> = {};
+    await withServer(kind, dir, 2, async (r) => {
+      out['ingest-b4'] = await load(r, { kind: 'ingest', window: 256 });
+      if (full && kind !== 'raw-ws') await load(r, { kind: 'seed', doc: r.target.docs[1], copies: 10 });
+      // Let debounced stores (Hocuspocus: 2 s) and queued writes (LevelDB) finish first.
+      await quiesce(r, kind === 'hocuspocus' ? 3000 : 500);
+    });
+    if (kind === 'raw-ws') return out;
+    await withServer(kind, dir, 2, async (r) => {
+      await new Promise((res) => setTimeout(res, 300));
+      out['cold-b4'] = await load(r, { kind: 'cold', doc: r.target.docs[0], expectedLength: B4_FINAL_LENGTH });
+      if (full) out['cold-b4x10'] = await load(r, { kind: 'cold', doc: r.target.docs[1], expectedLength: 10 * B4_FINAL_LENGTH });
+    });
+    return out;
+  },
+};
+
+const idleStep = (connections: number, docs: number): Step => ({
+  ids: ['idle-10k'],
+  rounds: full ? HEAVY_RUNS : undefined,
+  run: (kind, dir) => withServer(kind, dir, docs, async (r) => ({ 'idle-10k': { ...(await load(r, { kind: 'idle', connections, docs })), connections } })),
+});
+
+const roomsStep = (docs: number, seconds: number): Step => ({
+  ids: ['rooms-1000'],
+  rounds: HEAVY_RUNS,
+  run: (kind, dir) => withServer(kind, dir, docs, async (r) => ({ 'rooms-1000': { ...(await load(r, { kind: 'rooms', docs, seconds })), documents: docs } })),
+});
+
+const reconnectStep = (connections: number, docs: number): Step => ({
+  ids: ['reconnect-5k'],
+  rounds: HEAVY_RUNS,
+  run: (kind, dir) => withServer(kind, dir, docs, async (r) => ({ 'reconnect-5k': { ...(await load(r, { kind: 'reconnect', connections, docs })), connections } })),
+});
+
+const steps: Step[] = full
+  ? [fanout(10, 5), fanout(50, 5), fanout(200, 5), ingestCold, roomsStep(1000, 10), idleStep(10_000, 1000), reconnectStep(5000, 500)]
+  : [fanout(50, 3), ingestCold, idleStep(1000, 100)];
+
+function versions() {
+  const v = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).version as string;
+  const nm = (p: string) => path.join(BENCH_DIR, 'node_modules', p, 'package.json');
+  return {
+    tandem: v(path.join(ROOT_DIR, 'package.json')),
+    node: process.version,
+    node_hocuspocus: fs.existsSync(NODE22) ? `v${v(path.join(BENCH_DIR, 'node_modules/node/package.json'))}` : 'missing',
+    '@hocuspocus/server': v(nm('@hocuspocus/server')),
+    '@hocuspocus/extension-sqlite': v(nm('@hocuspocus/extension-sqlite')),
+    'y-websocket': v(nm('y-websocket')),
+    'y-leveldb': v(nm('y-leveldb')),
+    ws: v(path.join(ROOT_DIR, 'node_modules/ws/package.json')),
+    yjs: v(path.join(ROOT_DIR, 'node_modules/yjs/package.json')),
+  };
+}
+
+function chartTitle(mode: string, date: string, runs: number, heavy: number): string {
+  const rounds = heavy === runs ? `medians of ${runs}` : `fanout medians of ${runs}, other rows ${heavy === 1 ? 'single runs' : `medians of ${heavy}`}`;
+  return `Tandem vs peers — ${mode} run, ${date.slice(0, 10)}, ${rounds}`;
+}
+
+/** `--render`: rewrites latest.md and chart.svg from latest.json without measuring. */
+function render() {
+  const r = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
+  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(r.rows) + '\n' + verdictLines(r.rows));
+  fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(r.rows, chartTitle(r.mode, r.date, r.runs_per_figure, r.heavy_runs ?? r.runs_per_figure)));
+}
+
+async function main() {
+  if (argv.includes('--render')) {
+    fs.rmSync(TMP, { recursive: true, force: true });
+    return render();
+  }
+  const started = Date.now();
+  const log = (s: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
+  log(`${full ? 'full' : 'quick'} run: ${RUNS} interleaved rounds × ${servers.join(', ')}; pinning: ${pinning}; traces: ${TRACES_DIR}`);
+  b4Updates();
+  if (full) b4States(10);
+  const samples = new Map<string, Metrics[]>();
+  const failures: string[] = [];
+  for (const step of steps) {
+    if (only && !step.ids.some((id) => only.includes(id))) continue;
+    for (const [round, order] of interleave(servers, step.rounds ?? RUNS).entries()) {
+      for (const kind of order) {
+        const dir = path.join(TMP, `${step.ids[0]}-${kind}-${round}`);
+        try {
+          const res = await step.run(kind, dir);
+          for (const [id, m] of Object.entries(res)) {
+            const key = `${id}\t${kind}`;
+            samples.set(key, [...(samples.get(key) ?? []), m]);
+            log(`${id} ${kind} round ${round + 1}: ${JSON.stringify(m)}`);
+          }
+        } catch (e) {
+          failures.push(`${step.ids.join('+')} ${kind} round ${round + 1}: ${(e as Error).message}`);
+          log(`FAILED ${failures.at(-1)}`);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    }
+  }
+  const rows: Row[] = [...samples.entries()].map(([key, runs]) => {
+    const [scenario, server] = key.split('\t');
+    return medianRow(scenario, server, runs);
+  });
+  // --merge: keep the rows of scenarios this run did not measure from the previous latest.json.
+  if (argv.includes('--merge') && fs.existsSync(path.join(RESULTS, 'latest.json'))) {
+    const measured = new Set(rows.map((r) => r.scenario));
+    const previous = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8')) as { rows: Row[] };
+    rows.push(...previous.rows.filter((r) => !measured.has(r.scenario)));
+  }
+  const order = (r: Row) => steps.flatMap((s) => s.ids).indexOf(r.scenario) * 10 + SERVERS.indexOf(r.server as ServerKind);
+  rows.sort((a, b) => order(a) - order(b));
+  const result = {
+    date: new Date().toISOString(),
+    mode: full ? 'full' : 'quick',
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), pinning },
+    versions: versions(),
+    runs_per_figure: RUNS,
+    heavy_runs: HEAVY_RUNS ?? RUNS,
+    duration_s: Math.round((Date.now() - started) / 1000),
+    rows,
+    ratios: pairwise(rows),
+    targets: verdicts(rows),
+    failures,
+  };
+  fs.mkdirSync(RESULTS, { recursive: true });
+  fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(rows) + '\n' + verdictLines(rows));
+  fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(rows, chartTitle(result.mode, result.date, RUNS, result.heavy_runs)));
+  process.stdout.write('\n' + markdownTable(rows) + '\n');
+  for (const r of result.ratios) process.stdout.write(`${r.scenario}: tandem/${r.peer} ${r.metric} = ${r.tandem_over_peer}\n`);
+  process.stdout.write('\n' + verdictLines(rows));
+  if (failures.length) process.stdout.write(`\n${failures.length} failures:\n${failures.join('\n')}\n`);
+  log('wrote bench/results/latest.json, latest.md, chart.svg');
+  fs.rmSync(TMP, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
