@@ -11,7 +11,15 @@ export interface Target {
   cookie?: string;
   origin?: string;
   pid: number;
+  /** Several servers of one cluster (Tandem with Redis): connections go round-robin over them. */
+  urls?: string[];
+  /** Their process ids: CPU is summed over all of them. */
+  pids?: number[];
 }
+
+let spread = 0;
+/** The server URL for the next connection: the only one, or the next of a cluster. */
+const nextUrl = (t: Target) => (t.urls && t.urls.length > 0 ? t.urls[spread++ % t.urls.length] : t.url);
 
 export function dialectOf(t: Target): Dialect {
   return t.server === 'hocuspocus' ? 'hocus' : 'y';
@@ -54,7 +62,7 @@ export class BenchConn {
   constructor(readonly target: Target, readonly doc: string, private readonly o: ConnOptions = {}) {
     this.dialect = dialectOf(target);
     const url =
-      target.server === 'hocuspocus' ? target.url : `${target.url}/${encodeURIComponent(doc)}${target.server === 'tandem' ? '?tandem=1' : ''}`;
+      target.server === 'hocuspocus' ? target.url : `${nextUrl(target)}/${encodeURIComponent(doc)}${target.server === 'tandem' ? '?tandem=1' : ''}`;
     const headers: Record<string, string> = {};
     if (target.cookie) headers.cookie = target.cookie;
     if (target.origin) headers.origin = target.origin;

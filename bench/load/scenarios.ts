@@ -2,6 +2,9 @@ import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { percentile } from '../lib/stats';
 import { cpuMs, rssKb } from '../lib/proc';
+
+/** CPU time of the server under test (all of a cluster's processes). */
+const cpuOf = (t: Target) => (t.pids ?? [t.pid]).reduce((ms, pid) => ms + cpuMs(pid), 0);
 import { b4States, b4Updates, clownschoolPace, TRACE_TEXT } from '../lib/traces';
 import { BenchConn, openMany, sleep, type Target } from './conn';
 
@@ -79,7 +82,7 @@ export async function fanout(t: Target, subscribers: number, seconds: number): P
   const writers = await openWriters(t, 5, () => doc, sentAt, probe, 5);
   const wconns = writers.map((w) => w.conn);
   await sleep(500);
-  const cpu0 = cpuMs(t.pid);
+  const cpu0 = cpuOf(t);
   const timers = writers.map((w, i) => {
     let n = 0;
     const tick = () => w.type((text) => text.insert(Math.floor(Math.random() * (text.length + 1)), String.fromCharCode(97 + ((n++ + i) % 26))));
@@ -91,7 +94,7 @@ export async function fanout(t: Target, subscribers: number, seconds: number): P
   timers.forEach(clearTimeout);
   timersById.forEach(clearInterval);
   await sleep(1000);
-  const cpu1 = cpuMs(t.pid);
+  const cpu1 = cpuOf(t);
   probe.stop();
   const all = [...subs, ...wconns];
   const deliveries = probe.lat.length;
@@ -174,14 +177,14 @@ export async function ingest(t: Target, window: number): Promise<Metrics> {
   await sleep(200);
   // Tandem: the writer's empty sync step 2 is acknowledged too; wait for it so ack n maps to send n.
   if (tandem) while (lastAck < writer.sentUpdates) await sleep(5);
-  const cpu0 = cpuMs(t.pid);
+  const cpu0 = cpuOf(t);
   const t0 = performance.now();
   counting = true;
   pump();
   const timeout = setTimeout(finish, 120_000);
   await done;
   clearTimeout(timeout);
-  const cpu1 = cpuMs(t.pid);
+  const cpu1 = cpuOf(t);
   const m: Metrics = {
     updates_per_s: (received / (lastRecvAt - t0)) * 1000,
     cpu_us_per_update: ((cpu1 - cpu0) * 1000) / N,

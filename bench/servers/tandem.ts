@@ -31,7 +31,7 @@ async function main() {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TANDEM_BENCH_')).map(([k, v]) => [k.slice(13), v])),
   });
   const log = createLogger(config.logLevel);
-  const storage = await openStorage({ sqliteFile: config.databaseFile });
+  const storage = await openStorage({ target: config.storage });
   const fixtureFile = path.join(dataDir, 'bench-fixture.json');
   let fixture: { docs: string[]; cookie: string };
   if (fs.existsSync(fixtureFile)) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -17,6 +17,27 @@ export interface Connection {
 export type StorageTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
 
 /**
+ * Write transactions take SQLite's write lock at BEGIN (waiting up to busy_timeout for it).
+ * A deferred transaction that reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT if
+ * another process (the collaboration server, its append worker) committed in between, and no
+ * busy timeout retries that.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly cfg: SqliteDialectConfig) {
+    super(cfg);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.cfg);
+  }
+}
+
+/**
  * Opens the SQLite file with the settings durability depends on: WAL so the app and the
  * collaboration server read while the other writes, `synchronous=FULL` so a commit is on disk
  * when it returns, foreign keys so deleting a document deletes its content.
@@ -29,7 +50,7 @@ export function openSqlite(file: string): Connection {
   raw.pragma('foreign_keys = ON');
   // Two processes share the file; wait for the other's write lock instead of failing.
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
   return {
     db,
     dialect: 'sqlite',
