@@ -71,7 +71,8 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
   const peers = new Set<SocketPeer>();
   const caps = new ConnectionCaps(config.limits);
   const bus = config.redisUrl ? new RedisBus(config.redisUrl, log) : undefined;
-  const cluster = bus ? new Cluster(bus, log) : undefined;
+  // With several servers, document lists show presence from all of them (see PresenceRelay).
+  const cluster = bus ? new Cluster(bus, log, (documentId, people) => live.setPresence(documentId, people)) : undefined;
   // The worker opens its own connection to the same database (SQLite's WAL: it reads and writes while we do).
   const worker = new CompactionWorker({ target: config.storage });
   const compaction = new CompactionScheduler({
@@ -101,7 +102,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     observer: {
       updateApplied: () => metrics.updates.inc(),
       acked: (s) => metrics.ackLatency.observe(s),
-      presence: (documentId, people) => live.setPresence(documentId, people),
+      presence: (documentId, people) => (cluster ? cluster.setPresence(documentId, people) : live.setPresence(documentId, people)),
     },
     cluster,
     versions,

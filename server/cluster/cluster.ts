@@ -4,7 +4,9 @@ import * as Y from 'yjs';
 import { ProtocolError, clusterChannel, CLUSTER_CHANNEL_PREFIX, decodeClusterMessage, encodeClusterMessage, type ClusterBody, type ClusterMessage } from '../../lib/protocol';
 import type { Room } from '../room';
 import type { RoomLink } from '../room-link';
+import type { LivePerson } from '../../lib/protocol/live';
 import type { RedisBus } from './bus';
+import { PRESENCE_CHANNEL, PresenceRelay } from './presence-relay';
 
 /** How often each server announces its latest sequence number per open document. */
 const HEADS_MS = 1000;
@@ -110,14 +112,31 @@ export class Cluster {
   private readonly links = new Map<string, DocLink>();
   private timer: NodeJS.Timeout | undefined;
   readonly stats: ClusterStats = { published: 0, received: 0, gaps: 0, resyncs: 0, malformed: 0 };
+  private readonly presence: PresenceRelay;
 
+  /** `showPresence` gets who is in a document across all servers (for document lists). */
   constructor(
     private readonly bus: RedisBus,
     private readonly log: Logger,
-  ) {}
+    showPresence: (documentId: string, people: LivePerson[]) => void = () => {},
+  ) {
+    this.presence = new PresenceRelay(this.id, (payload) => this.bus.publish(PRESENCE_CHANNEL, payload), showPresence);
+  }
+
+  /** This server's room of `documentId` has these people (empty once it unloads). */
+  setPresence(documentId: string, people: LivePerson[]): void {
+    this.presence.setLocal(documentId, people);
+  }
 
   async start(): Promise<void> {
-    await this.bus.start({ message: (channel, payload) => this.onMessage(channel, payload), reconnected: () => this.resyncAll() });
+    await this.bus.subscribe(PRESENCE_CHANNEL);
+    await this.bus.start({
+      message: (channel, payload) => (channel === PRESENCE_CHANNEL ? this.presence.onMessage(payload) : this.onMessage(channel, payload)),
+      reconnected: () => {
+        this.resyncAll();
+        this.presence.repeat();
+      },
+    });
     this.timer = setInterval(() => this.tick(), HEADS_MS);
     this.timer.unref();
   }
@@ -247,6 +266,7 @@ export class Cluster {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.presence.close();
     for (const link of this.links.values()) this.detach(link.room);
     await this.bus.close();
   }

@@ -8,6 +8,8 @@ import { openPostgres } from '../../lib/storage/db';
 import { postgresUrlForTests } from '../../lib/storage/test-postgres';
 import { APP_ORIGIN, freePort, signedInUser, socketWith, storedDoc, testConfig, waitFor, type Client } from './helpers';
 import { startServerProcess, type ServerProcess } from './process';
+import type { LiveEvent } from '../../lib/protocol/live';
+import { openLiveOn } from './live-stream';
 import { startRedis, type RedisProcess } from './redis-process';
 
 /**
@@ -130,6 +132,20 @@ describe('several collaboration servers over Redis and Postgres', () => {
     expect(others.map(([, s]) => (s.user as { name: string }).name).sort()).toEqual([users[1].user.name, users[2].user.name].sort());
     expect(others.map(([, s]) => s.cursor).sort((x, y) => x.at - y.at)).toEqual([{ at: 1 }, { at: 2 }]);
     clients.forEach((c) => c.destroy());
+  }, 30_000);
+
+  it('document lists on any server show who is in a document held by another', async () => {
+    const { doc, users } = await documentWithWriters(2);
+    // The owner's list streams from server 2; the writer edits on server 0 only.
+    const list = await openLiveOn(servers[2].port, { cookie: users[0].cookie, origin: APP_ORIGIN });
+    expect(list.status).toBe(200);
+    const c = clientOn(servers[0], doc.id, users[1].cookie);
+    c.provider.awareness.setLocalStateField('cursor', null);
+    const last = () => list.events.filter((e): e is Extract<LiveEvent, { type: 'presence' }> => e.type === 'presence' && e.documentId === doc.id).at(-1);
+    await waitFor(() => last()?.people.some((p) => p.id === users[1].user.id) ?? false, 5000, 'presence on another server');
+    c.destroy();
+    await waitFor(() => last()?.people.length === 0, 5000, 'gone on another server');
+    list.close();
   }, 30_000);
 
   it('a SIGKILLed server\'s clients reconnect to another one, losing nothing acknowledged', async () => {

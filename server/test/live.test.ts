@@ -1,7 +1,6 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveEvent } from '../../lib/protocol/live';
 import { encodeMessage } from '../../lib/protocol';
+import { openLiveOn } from './live-stream';
 import { APP_ORIGIN, client, rawConnect, signedInUser, startHarness, waitFor, type Harness } from './helpers';
 
 let h: Harness;
@@ -10,38 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-interface Stream {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  events: LiveEvent[];
-  ended: boolean;
-  close(): void;
-}
-
-/** Opens `GET /live` as a browser's EventSource would and collects its events. */
-function openLive(headers: { cookie?: string; origin?: string }): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`http://127.0.0.1:${h.server.port}/live`, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
-      const s: Stream = { status: res.statusCode ?? 0, headers: res.headers, events: [], ended: false, close: () => req.destroy() };
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) s.events.push(JSON.parse(data.slice(6)) as LiveEvent);
-        }
-      });
-      res.on('end', () => (s.ended = true));
-      res.on('close', () => (s.ended = true));
-      resolve(s);
-    });
-    req.on('error', reject);
-  });
-}
+/** Opens `GET /live` on the test server. */
+const openLive = (headers: { cookie?: string; origin?: string }) => openLiveOn(h.server.port, headers);
 
 async function sharedDocument() {
   const owner = await signedInUser(h.storage, h.config, 'Owner');
