@@ -34,7 +34,7 @@ export default defineConfig({
   },
   projects: [
     { name: 'chromium', testIgnore: /crash\.spec\.ts/, use: { ...devices['Desktop Chrome'], ...CHROMIUM } },
-    { name: 'firefox', testIgnore: /crash\.spec\.ts/, grepInvert: /@browserless/, use: { ...devices['Desktop Firefox'], ...FIREFOX } },
+    { name: 'firefox', testIgnore: /crash\.spec\.ts/, grepInvert: /@browserless|@chromium-only/, use: { ...devices['Desktop Firefox'], ...FIREFOX } },
     // Kills the shared collaboration server, so it runs alone, after everything else.
     { name: 'crash', testMatch: /crash\.spec\.ts/, dependencies: ['chromium', 'firefox'], use: { ...devices['Desktop Chrome'], ...CHROMIUM } },
   ],
