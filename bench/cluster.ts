@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Target } from './load/conn';
-import type { Job } from './load/main';
-import { BENCH_DIR, pinned, pinning, ROOT_DIR, startServer, stopServer, type Running } from './lib/servers';
+import { runLoad, type Metrics } from './lib/load-process';
+import { BENCH_DIR, pinning, startServer, stopServer, type Running } from './lib/servers';
+import { interleave, median } from './lib/stats';
 
 /**
  * `npm run bench:cluster [-- --runs=3 --seconds=10]`: Tandem on Postgres with Redis, as 1, 2
@@ -25,21 +25,6 @@ const SECONDS = Number(opt('seconds') ?? 10);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-type Metrics = Record<string, number>;
-
-async function load(target: Target, job: Job): Promise<Metrics> {
-  const [cmd, args] = pinned(1, process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'load/main.ts'), JSON.stringify({ target, job })]);
-  const p = spawn(cmd, args, { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  p.stdout.on('data', (d) => (out += d));
-  p.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
-  await new Promise((res) => p.once('exit', res));
-  const m = /RESULT (.*)\n/.exec(out);
-  if (!m) throw new Error(`load generator gave no result: ${err}`);
-  return JSON.parse(m[1]);
-}
-
 /** One measurement: `n` servers on a fresh Postgres schema, fanout-50 spread over them. */
 async function measure(n: number): Promise<Metrics> {
   const schema = `bench_cluster_${crypto.randomBytes(4).toString('hex')}`;
@@ -56,7 +41,7 @@ async function measure(n: number): Promise<Metrics> {
     for (let i = 0; i < n; i++) running.push(await startServer('tandem', dir, 1));
     const t = running[0].target;
     const target: Target = { ...t, urls: running.map((r) => r.target.url), pids: running.map((r) => r.target.pid) };
-    const m = await load(target, { kind: 'fanout', subscribers: 50, seconds: SECONDS });
+    const m = await runLoad(target, { kind: 'fanout', subscribers: 50, seconds: SECONDS });
     return { ...m, deliveries_per_s: m.deliveries / SECONDS };
   } finally {
     for (const r of running) await stopServer(r);
@@ -65,16 +50,10 @@ async function measure(n: number): Promise<Metrics> {
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 async function main() {
   const sizes = [1, 2, 3];
   const samples = new Map<number, Metrics[]>(sizes.map((n) => [n, []]));
-  for (let round = 0; round < RUNS; round++) {
-    const order = sizes.map((_, i) => sizes[(i + round) % sizes.length]);
+  for (const [round, order] of interleave(sizes, RUNS).entries()) {
     for (const n of order) {
       const m = await measure(n);
       samples.get(n)!.push(m);

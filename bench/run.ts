@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Job } from './load/main';
+import { runLoad } from './lib/load-process';
 import { markdownTable, pairwise, svgChart } from './lib/report';
 import { verdictLines, verdicts } from './lib/targets';
 import { BENCH_DIR, NODE22, pinned, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, type Running, type ServerKind } from './lib/servers';
@@ -34,22 +35,7 @@ interface Step {
   run(kind: ServerKind, dir: string): Promise<Record<string, Metrics>>;
 }
 
-async function load(r: Running, job: Job, timeoutMs = 300_000): Promise<Metrics> {
-  const [cmd, args] = pinned(1, process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'load/main.ts'), JSON.stringify({ target: r.target, job })]);
-  const p = spawn(cmd, args, { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  p.stdout.on('data', (d) => (out += d));
-  p.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
-  const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-  await new Promise((res) => p.once('exit', res));
-  clearTimeout(timer);
-  const m = /RESULT (.*)\n/.exec(out);
-  if (!m) throw new Error(`load generator gave no result for ${job.kind} on ${r.kind}: ${err}`);
-  const res = JSON.parse(m[1]) as Metrics & { failed?: string };
-  if (res.failed) throw new Error(`${job.kind} on ${r.kind} failed: ${res.failed}`);
-  return res;
-}
+const load = (r: Running, job: Job, timeoutMs?: number) => runLoad(r.target, job, timeoutMs);
 
 async function withServer<T>(kind: ServerKind, dir: string, docs: number, f: (r: Running) => Promise<T>): Promise<T> {
   const r = await startServer(kind, dir, docs);
