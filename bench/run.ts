@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import type { Job } from './load/main';
 import { runLoad } from './lib/load-process';
 import { markdownTable, pairwise, svgChart } from './lib/report';
 import { verdictLines, verdicts } from './lib/targets';
-import { BENCH_DIR, NODE22, pinned, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, type Running, type ServerKind } from './lib/servers';
+import { BENCH_DIR, NODE22, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, type Running, type ServerKind } from './lib/servers';
 import { interleave, medianRow, type Row } from './lib/stats';
 import { B4_FINAL_LENGTH, b4States, b4Updates, TRACES_DIR } from './lib/traces';
 
@@ -26,7 +25,7 @@ const HEAVY_RUNS = opt('heavy-runs') ? Number(opt('heavy-runs')) : undefined;
 const RESULTS = path.join(BENCH_DIR, 'results');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-'));
 
-type Metrics = Record<string, number>;
+import type { Metrics } from './lib/load-process';
 interface Step {
   /** Scenario ids this step measures (one server start can feed several). */
   ids: string[];
