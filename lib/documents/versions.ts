@@ -51,9 +51,10 @@ export async function saveNamedVersion(storage: Storage, documentId: string, use
  * Restores a version: stores the change that brings its content back, records the result as a
  * version of its own, and tells the collaboration servers, which pass it to everyone connected.
  */
-export async function restoreVersion(storage: Storage, documentId: string, versionId: string, userId: string, label: string): Promise<VersionSummary | undefined> {
+export async function restoreVersion(storage: Storage, documentId: string, versionId: string, userId: string): Promise<VersionSummary | undefined> {
   const version = await storage.versions.get(documentId, versionId);
   if (!version) return undefined;
+  const label = version.name ?? new Date(version.createdAt).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
   const current = await storage.updates.load(documentId);
   const change = restoreChange(current, version.data);
   const now = Date.now();

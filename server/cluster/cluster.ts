@@ -219,7 +219,7 @@ export class Cluster {
       this.stats.gaps += 1;
       this.requestSync(link, false);
     }
-    link.seen.set(m.from, Math.max(last ?? 0, m.type === 'heads' ? m.seq : m.seq));
+    link.seen.set(m.from, Math.max(last ?? 0, m.seq));
     try {
       this.handle(link, m);
     } catch (e) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LivePerson } from '../../lib/protocol/live';
+import { mergePeople } from '../presence';
 
 /** The Redis channel every server publishes its rooms' presence on, for other servers' document lists. */
 export const PRESENCE_CHANNEL = 'tandem:presence';
@@ -76,14 +77,8 @@ export class PresenceRelay {
   }
 
   private update(documentId: string): void {
-    const byId = new Map<string, LivePerson>();
-    const all = [...(this.local.get(documentId) ?? []), ...[...(this.remote.get(documentId)?.values() ?? [])].flatMap((e) => e.people)];
-    for (const p of all) {
-      const prev = byId.get(p.id);
-      if (prev) byId.set(p.id, { ...prev, idle: prev.idle && p.idle });
-      else byId.set(p.id, { ...p });
-    }
-    this.show(documentId, [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)));
+    const remote = [...(this.remote.get(documentId)?.values() ?? [])].flatMap((e) => e.people);
+    this.show(documentId, mergePeople([...(this.local.get(documentId) ?? []), ...remote]));
   }
 
   close(): void {

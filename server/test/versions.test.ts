@@ -67,7 +67,7 @@ describe('version history', () => {
     await waitFor(() => cb.tracker.state.kind === 'saved' && paragraphs(ca.doc).join() === 'rewritten by Bo', 5000, 'rewrite everywhere');
 
     const t0 = Date.now();
-    const restored = await restoreVersion(h.storage, doc.id, named.id, a.user.id, named.name!);
+    const restored = await restoreVersion(h.storage, doc.id, named.id, a.user.id);
     await waitFor(() => paragraphs(ca.doc).join() === 'first draft' && paragraphs(cb.doc).join() === 'first draft', 3000, 'restore reached both clients');
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(paragraphs(await storedDoc(h.storage, doc.id))).toEqual(['first draft']);

@@ -12,10 +12,7 @@ type Params = { id: string; versionId: string };
 export const POST = route<Params>(async (ctx) => {
   const { user } = requireSession(ctx);
   const { document } = await requireAccess(ctx.storage, ctx.params.id, user.id, 'edit');
-  const version = (await ctx.storage.versions.list(document.id)).find((v) => v.id === ctx.params.versionId);
-  if (!version) throw new ApiError('not_found', 'No such version.');
-  const label = version.name ?? new Date(version.createdAt).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-  const restored = await restoreVersion(ctx.storage, document.id, version.id, user.id, label);
+  const restored = await restoreVersion(ctx.storage, document.id, ctx.params.versionId, user.id);
   if (!restored) throw new ApiError('not_found', 'No such version.');
   return Response.json(restored, { status: 201 });
 });
