@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSnapshotData, isForeignKeyViolation, type Storage } from '.';
 import { embedContract } from './contract-embed';
+import { historyContract } from './contract-history';
 
 /**
  * The storage contract: every backend must pass these. Call it from a test file per backend
@@ -307,62 +308,6 @@ export function storageContract(backend: string, open: () => Promise<Storage>, o
       expect(await s.updates.loadState(d.id)).toMatchObject({ snapshot: { uptoId: ids[14] }, tailCount: 10, lastId: ids[24] });
     });
 
-    it('makes ids visible in increasing order to followers while two connections write at once', async () => {
-      // Followers (room loads, compaction, the access-event watcher) read "id > last seen": a row
-      // or event committed with a lower id after a higher one was seen would be skipped for good.
-      const other = openAnother ? await openAnother(s) : s;
-      try {
-        const d = await s.documents.create({ title: 'Race', ownerId: (await user()).id, now });
-        const startEvent = await s.events.lastId();
-        let writing = true;
-        const writers = [s, other].map(async (w, k) => {
-          for (let i = 0; i < 60; i++) {
-            await w.updates.append([{ documentId: d.id, data: new Uint8Array([k, i]) }], now);
-            await w.events.record({ kind: 'document', documentId: d.id }, now);
-          }
-        });
-        const done = Promise.all(writers).finally(() => (writing = false));
-        const seenRows: number[] = [];
-        const seenEvents: number[] = [];
-        let afterRow = 0;
-        let afterEvent = startEvent;
-        for (let more = true; more; ) {
-          more = writing;
-          for (const r of await s.updates.page(d.id, afterRow, 1000)) (seenRows.push(r.id), (afterRow = r.id));
-          for (const e of await s.events.after(afterEvent)) (seenEvents.push(e.id), (afterEvent = e.id));
-        }
-        await done;
-        // Every row and event was seen by following alone: none committed behind the follower.
-        expect(seenRows).toEqual((await s.updates.page(d.id, 0, 1000)).map((r) => r.id));
-        expect(seenRows).toHaveLength(120);
-        expect(seenEvents).toEqual((await s.events.after(startEvent, 1000)).map((e) => e.id));
-        expect(seenEvents).toHaveLength(120);
-      } finally {
-        if (other !== s) await other.close();
-      }
-    });
-
-    it('keeps versions newest first, with the accounts that edited since the previous one', async () => {
-      const a = await user('va');
-      const b = await user('vb');
-      const d = await s.documents.create({ title: 'Versions', ownerId: a.id, now });
-      expect(await s.versions.latestAt(d.id)).toBeUndefined();
-      await s.versions.markEdited(d.id, a.id, now + 1);
-      await s.versions.markEdited(d.id, b.id, now + 2);
-      const v1 = await s.versions.create({ documentId: d.id, kind: 'auto', name: null, data: new Uint8Array([1, 2]), createdBy: null, now: now + 10 });
-      expect(v1.editors.map((e) => e.name).sort()).toEqual(['va', 'vb']);
-      await s.versions.markEdited(d.id, b.id, now + 20);
-      const v2 = await s.versions.create({ documentId: d.id, kind: 'named', name: 'Draft', data: new Uint8Array([3]), createdBy: a.id, now: now + 30 });
-      expect(v2).toMatchObject({ kind: 'named', name: 'Draft', createdBy: a.id, createdAt: now + 30, editors: [{ id: b.id, name: 'vb' }] });
-      expect((await s.versions.list(d.id)).map((v) => v.id)).toEqual([v2.id, v1.id]);
-      expect(await s.versions.latestAt(d.id)).toBe(now + 30);
-      const got = await s.versions.get(d.id, v1.id);
-      expect([...got!.data]).toEqual([1, 2]);
-      expect(await s.versions.get(d.id, 'nope')).toBeUndefined();
-      const other = await s.documents.create({ title: 'Other', ownerId: a.id, now });
-      expect(await s.versions.get(other.id, v1.id)).toBeUndefined();
-      await s.documents.delete(d.id);
-      expect(await s.versions.list(d.id)).toEqual([]);
-    });
+    historyContract(() => s, user, now, openAnother);
   });
 }
