@@ -14,28 +14,10 @@ import type { LivePerson } from '../lib/protocol/live';
 import { peopleIn } from './presence';
 import type { Role } from '../lib/storage/schema';
 import { AwarenessOwners } from './awareness-owners';
-import { REMOTE, STORED, type RoomLink } from './room-link';
 import type { Identity, Peer } from './peer';
+import { REMOTE, STORED, type RoomDeps, type RoomLink, type RoomPhase } from './room-api';
 
-/** What a room needs from outside: where durable writes go and whom to tell when they fail. */
-export interface RoomDeps {
-  /** Resolves once `update` is committed to the document's update log. */
-  persist(documentId: string, update: Uint8Array): Promise<void>;
-  /** Called once when a write failed; the room is unusable afterwards. */
-  onFailure(room: Room, error: unknown): void;
-  observer?: RoomObserver;
-  /** A connection's change was applied (for version history). */
-  edited?(room: Room, peer: Peer): void;
-}
-
-/** Hooks for metrics; the room does not know where the numbers go. */
-export interface RoomObserver {
-  updateApplied(): void;
-  /** Seconds from receiving an update-bearing message to sending its acknowledgement. */
-  acked(seconds: number): void;
-  /** Who is in the document, one entry per account, after every awareness change. */
-  presence?(documentId: string, people: LivePerson[]): void;
-}
+export type { RoomDeps, RoomObserver, RoomPhase } from './room-api';
 
 interface PeerState {
   /** Update-bearing messages received so far; acknowledgements count these. */
@@ -44,13 +26,6 @@ interface PeerState {
   /** Highest count known durable and not yet acknowledged; 0 when no ack is scheduled. */
   ackDue: number;
 }
-
-/**
- * Lifecycle of a room. `open` accepts peers; `unloading` drains writes before the room is
- * dropped; `failed` means a write did not reach disk, so memory may hold more than the log
- * and the room must be discarded and reloaded from storage.
- */
-export type RoomPhase = { kind: 'open' } | { kind: 'unloading' } | { kind: 'failed'; error: unknown } | { kind: 'closed' };
 
 /** The `user` field the server puts into every awareness state of a connection. */
 export function awarenessUser(identity: Identity) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { ProtocolError, clusterChannel, CLUSTER_CHANNEL_PREFIX, decodeClusterMessage, encodeClusterMessage, type ClusterBody, type ClusterMessage } from '../../lib/protocol';
 import type { Room } from '../room';
-import type { RoomLink } from '../room-link';
+import type { RoomLink } from '../room-api';
 import type { LivePerson } from '../../lib/protocol/live';
 import type { RedisBus } from './bus';
 import { PRESENCE_CHANNEL, PresenceRelay } from './presence-relay';
