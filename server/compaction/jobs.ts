@@ -1,5 +1,5 @@
 import type { StorageTarget } from '../../lib/storage';
-import type { CompactOptions, CompactionOutcome } from './compact';
+import type { CompactOptions } from './compact';
 
 /** What the compaction worker is started with. */
 export interface WorkerConfig {
@@ -7,12 +7,3 @@ export interface WorkerConfig {
   target: StorageTarget;
   options?: Partial<CompactOptions>;
 }
-
-/** Main thread → worker: compact one document. */
-export interface JobRequest {
-  id: number;
-  documentId: string;
-}
-
-/** Worker → main thread: how job `id` ended. */
-export type JobReply = { id: number; ok: true; outcome: CompactionOutcome } | { id: number; ok: false; error: string };
