@@ -1,9 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import * as Y from 'yjs';
-import { openOfflineCache } from '@/lib/client/offline';
-import { connectDocument, type CollabConnection } from '@/lib/client/provider';
+import { openCachedConnection } from '@/lib/client/cached-connection';
+import type { CollabConnection } from '@/lib/client/provider';
 import type { Role } from '@/lib/storage/schema';
 
 /**
@@ -18,43 +17,32 @@ export function useCollabConnection({ documentId, userId, collabUrl, initialRole
   const [lost, setLost] = useState<number | null>(null);
 
   useEffect(() => {
-    const doc = new Y.Doc();
     let cancelled = false;
     let cleanup = () => {};
-    // Load the offline copy first, so the editor shows it at once and the first sync sends it.
-    void openOfflineCache(userId, documentId, doc).then((cache) => {
-      if (cancelled) return cache?.destroy();
-      const c = connectDocument({
+    void openCachedConnection(
+      {
         url: collabUrl,
         documentId,
-        doc,
-        prepare: (tracker) => {
-          if (cache?.hadUnsaved) tracker.markUnsaved();
+        userId,
+        onFinalClose: (e) => {
+          if (e.code === 4401 || e.code === 4403 || e.code === 4404) setLost(e.code);
         },
-      });
-      const unfollow = cache?.follow(c.tracker);
-      const offRole = c.onRole(setRole);
-      const offTitle = c.onTitle(setTitle);
-      const onClosed = (e: { code: number }) => {
-        // Access lost or document gone: the offline copy must not outlive it.
-        if (e.code === 4403 || e.code === 4404) void cache?.clear();
-        if (e.code === 4401 || e.code === 4403 || e.code === 4404) setLost(e.code);
-      };
-      c.provider.on('closed', onClosed);
+      },
+      () => cancelled,
+    ).then((opened) => {
+      if (!opened) return;
+      const offRole = opened.conn.onRole(setRole);
+      const offTitle = opened.conn.onTitle(setTitle);
       cleanup = () => {
-        c.provider.off('closed', onClosed);
         offRole();
         offTitle();
-        unfollow?.();
-        c.destroy();
-        cache?.destroy();
+        opened.destroy();
       };
-      setConn(c);
+      setConn(opened.conn);
     });
     return () => {
       cancelled = true;
       cleanup();
-      doc.destroy();
     };
   }, [collabUrl, documentId, userId]);
 

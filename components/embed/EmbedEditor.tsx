@@ -1,11 +1,10 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import * as Y from 'yjs';
 import { canEdit } from '@/lib/auth/roles';
 import type { EmbedEventName } from '@/lib/embed/messages';
-import { openOfflineCache } from '@/lib/client/offline';
-import { connectDocument, type CollabConnection } from '@/lib/client/provider';
+import { openCachedConnection } from '@/lib/client/cached-connection';
+import type { CollabConnection } from '@/lib/client/provider';
 import type { Role } from '@/lib/storage/schema';
 import { CollaborativeEditor } from '../editor/CollaborativeEditor';
 import { SaveStatus } from '../editor/SaveStatus';
@@ -44,22 +43,25 @@ export function EmbedEditor({ documentId, collabUrl, session, onRenew, onLost, o
   const first = useRef(session);
 
   useEffect(() => {
-    const doc = new Y.Doc();
     let cancelled = false;
     let cleanup = () => {};
-    void openOfflineCache(session.userId, documentId, doc).then((cache) => {
-      if (cancelled) return cache?.destroy();
-      let ticketSeen = false;
-      const c = connectDocument({
+    let ticketSeen = false;
+    void openCachedConnection(
+      {
         url: collabUrl,
         documentId,
-        doc,
+        userId: session.userId,
         embed: { ticket: first.current.ticket, onTicket: () => ((ticketSeen = true), setAuth('ticket')) },
-        prepare: (tracker) => {
-          if (cache?.hadUnsaved) tracker.markUnsaved();
+        onFinalClose: (e) => {
+          if (e.code === 4401) return callbacks.current.onRenew();
+          const detail = e.reason ? ` (${e.reason})` : '';
+          callbacks.current.onLost(`${LOST[e.code] ?? 'The connection was closed'}${detail}.`.replace('..', '.'));
         },
-      });
-      const unfollow = cache?.follow(c.tracker);
+      },
+      () => cancelled,
+    ).then((opened) => {
+      if (!opened) return;
+      const c = opened.conn;
       const offRole = c.onRole(setRole);
       let ready = false;
       const onSync = (synced: boolean) => {
@@ -76,29 +78,18 @@ export function EmbedEditor({ documentId, collabUrl, session, onRenew, onLost, o
         if (saved && !wasSaved && ready) callbacks.current.onEvent('saved', {});
         wasSaved = saved;
       });
-      const onClosed = (e: { code: number; reason?: string }) => {
-        if (e.code === 4401) return callbacks.current.onRenew();
-        if (e.code === 4403 || e.code === 4404) void cache?.clear();
-        const detail = e.reason ? ` (${e.reason})` : '';
-        callbacks.current.onLost(`${LOST[e.code] ?? 'The connection was closed'}${detail}.`.replace('..', '.'));
-      };
       c.provider.on('sync', onSync);
-      c.provider.on('closed', onClosed);
       cleanup = () => {
         c.provider.off('sync', onSync);
-        c.provider.off('closed', onClosed);
         offTracker();
         offRole();
-        unfollow?.();
-        c.destroy();
-        cache?.destroy();
+        opened.destroy();
       };
       setConn(c);
     });
     return () => {
       cancelled = true;
       cleanup();
-      doc.destroy();
     };
   }, [collabUrl, documentId, session.userId, session.name]);
 
