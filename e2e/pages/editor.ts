@@ -41,10 +41,29 @@ export class EditorPage {
 
   /** Replaces the whole document with one line of text and selects it. */
   async typeAndSelect(text: string): Promise<void> {
-    await this.editor.click();
+    await this.focus();
     await this.page.keyboard.press('ControlOrMeta+A');
     await this.page.keyboard.type(text);
     await this.page.keyboard.press('ControlOrMeta+A');
+    await expect.poll(() => this.selection()).toMatchObject({ collapsed: false });
+  }
+
+  /**
+   * Clicks into the editor and waits until it has the focus: a shortcut pressed before that
+   * goes to the page (Chromium, under load, in the full run), not to the editor.
+   */
+  private async focus(): Promise<void> {
+    await this.page.bringToFront();
+    await this.editor.click();
+    await expect(this.editor).toBeFocused();
+  }
+
+  /** The page's selection: whether it is collapsed, and its text. */
+  private selection(): Promise<{ collapsed: boolean; text: string }> {
+    return this.page.evaluate(() => {
+      const sel = window.getSelection();
+      return { collapsed: sel?.isCollapsed ?? true, text: sel?.toString() ?? '' };
+    });
   }
 
   /** Avatar of a person in the presence bar, by the name it is labelled with. */
@@ -65,18 +84,17 @@ export class EditorPage {
   /** Places the caret at the end of the document. */
   async focusEnd(): Promise<void> {
     // A person types in the window in front; Firefox does not move a caret in one behind.
-    await this.page.bringToFront();
-    await this.editor.click();
+    await this.focus();
     await this.page.keyboard.press('ControlOrMeta+End');
+    await expect.poll(() => this.selection()).toMatchObject({ collapsed: true });
   }
 
-  /** Places the caret at the start of the document. */
   /** Places the caret at the start of the first line (Firefox ignores Ctrl+Home here; Home works). */
   async focusStart(): Promise<void> {
-    await this.page.bringToFront();
-    await this.editor.click();
+    await this.focus();
     await this.page.keyboard.press('ControlOrMeta+Home');
     await this.page.keyboard.press('Home');
+    await expect.poll(() => this.selection()).toMatchObject({ collapsed: true });
   }
 
   /** The document's text as shown, without other people's caret labels. */
