@@ -1,7 +1,7 @@
 import { mergeAttributes, type AnyExtension } from '@tiptap/core';
 import Image from '@tiptap/extension-image';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
-import { TableKit } from '@tiptap/extension-table';
+import { Table, TableKit } from '@tiptap/extension-table';
 import StarterKit from '@tiptap/starter-kit';
 import { safeImageUrl, safeLinkUrl } from './urls';
 
@@ -29,6 +29,17 @@ const SafeImage = Image.extend({
 }).configure({ inline: false, allowBase64: false });
 
 /**
+ * Tiptap's Markdown for a table starts and ends with blank lines of its own; next to another
+ * block they add up to a run that reads back as an empty paragraph, so they are trimmed.
+ */
+const TableNode = Table.extend({
+  renderMarkdown(node, helpers, context) {
+    const md: string = Table.config.renderMarkdown?.call(this, node, helpers, context) ?? '';
+    return md.replace(/^\n+|\n+$/g, '');
+  },
+}).configure({ resizable: false });
+
+/**
  * The document schema's extensions: the one place that defines which nodes and marks a
  * document may hold. Shared by the browser editor, the server's content export and tests, so
  * it must stay importable from Node without a DOM. Undo/redo is left to Collaboration (each
@@ -49,7 +60,8 @@ export function schemaExtensions(): AnyExtension[] {
     }),
     TaskList,
     TaskItem.configure({ nested: true }),
-    TableKit.configure({ table: { resizable: false } }),
+    TableKit.configure({ table: false }),
+    TableNode,
     SafeImage,
   ];
 }

@@ -43,10 +43,13 @@ export function requireSession(ctx: { session: SessionInfo | undefined }): Sessi
   return ctx.session;
 }
 
-/** Parses and validates a JSON body (at most 64 KiB). */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+/** Parses and validates a JSON body (at most `maxBytes`, 64 KiB unless a route allows more). */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.output<S>> {
+  const tooLarge = () => new ApiError('payload_too_large', `The request body is too large (at most ${Math.floor(maxBytes / 1024)} KiB).`);
+  // A declared length over the limit is refused before the body is read into memory.
+  if (Number(req.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
   const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw new ApiError('payload_too_large', 'The request body is too large.');
+  if (text.length > maxBytes) throw tooLarge();
   let data: unknown;
   try {
     data = JSON.parse(text);

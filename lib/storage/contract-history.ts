@@ -41,6 +41,15 @@ export function historyContract(s: () => Storage, user: (p?: string) => Promise<
       }
     });
 
+    it('creates a document with its initial content in the same step', async () => {
+      const a = await user('seed');
+      const d = await s().documents.create({ title: 'Imported', ownerId: a.id, now, initial: new Uint8Array([7, 8, 9]) });
+      expect((await s().updates.load(d.id)).map((u) => [...u])).toEqual([[7, 8, 9]]);
+      expect((await s().documents.access(d.id, a.id))?.role).toBe('owner');
+      const empty = await s().documents.create({ title: 'Empty', ownerId: a.id, now });
+      expect(await s().updates.load(empty.id)).toEqual([]);
+    });
+
     it('keeps versions newest first, with the accounts that edited since the previous one', async () => {
       const a = await user('va');
       const b = await user('vb');

@@ -39,11 +39,17 @@ export class Documents {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Creates a document owned by `ownerId`. */
-  async create(input: { title: string; ownerId: string; now: number }): Promise<DocumentInfo> {
+  /**
+   * Creates a document owned by `ownerId`. `initial` (Yjs update bytes) becomes its first stored
+   * update in the same transaction: imported content exists before anyone can open the document,
+   * so no client can seed it a second time.
+   */
+  async create(input: { title: string; ownerId: string; now: number; initial?: Uint8Array }): Promise<DocumentInfo> {
     const id = newId();
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('documents').values({ id, title: input.title, created_at: input.now, updated_at: input.now, link_token: null }).execute();
       await trx.insertInto('members').values({ document_id: id, user_id: input.ownerId, role: 'owner', created_at: input.now }).execute();
+      if (input.initial) await trx.insertInto('updates').values({ document_id: id, data: input.initial, created_at: input.now }).execute();
     });
     return { id, title: input.title, createdAt: input.now, updatedAt: input.now, linkAccess: 'restricted' };
   }
