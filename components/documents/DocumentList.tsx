@@ -5,6 +5,7 @@ import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
 import { useHydrated } from '../useHydrated';
 import { DocumentRow, type DocumentItem } from './DocumentRow';
+import { ImportDialog } from './ImportDialog';
 import { useDocuments } from './useDocuments';
 
 type Sort = 'newest' | 'oldest' | 'title';
@@ -51,15 +52,18 @@ export function DocumentList({ initial, collabUrl }: { initial: DocumentItem[]; 
   return (
     <>
       <h1>Your documents</h1>
-      <form method="post" className="doc-toolbar" onSubmit={create}>
-        <label htmlFor="new-title" className="visually-hidden">
-          Title of the new document
-        </label>
-        <input id="new-title" name="title" placeholder="Untitled document" maxLength={200} />
-        <button type="submit" className="primary" disabled={creating || !hydrated}>
-          {creating ? 'Creating…' : 'New document'}
-        </button>
-      </form>
+      <div className="doc-actions">
+        <form method="post" className="doc-toolbar" onSubmit={create}>
+          <label htmlFor="new-title" className="visually-hidden">
+            Title of the new document
+          </label>
+          <input id="new-title" name="title" placeholder="Untitled document" maxLength={200} />
+          <button type="submit" className="primary" disabled={creating || !hydrated}>
+            {creating ? 'Creating…' : 'New document'}
+          </button>
+        </form>
+        <ImportDialog />
+      </div>
       {error && (
         <p className="alert" role="alert">
           {error}

@@ -1,9 +1,14 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import { canEdit } from '@/lib/auth/roles';
 import type { Role } from '@/lib/storage/schema';
 import { AccessLost } from './AccessLost';
 import { CollaborativeEditor, type EditorUser } from './CollaborativeEditor';
+import { ExportMenu } from './ExportMenu';
+import { HistoryPanel } from './history/HistoryPanel';
+import { useVersions, type VersionItem } from './history/useVersions';
+import { VersionPreview } from './history/VersionPreview';
 import { Presence } from './Presence';
 import { useRenderCount } from './render-count';
 import { SaveStatus } from './SaveStatus';
@@ -29,9 +34,32 @@ interface Props {
 export function DocumentEditor({ documentId, initialTitle, role: initialRole, user, collabUrl }: Props) {
   useRenderCount('page');
   const { conn, role, title, setTitle, lost } = useCollabConnection({ documentId, userId: user.id, collabUrl, initialRole, initialTitle });
+  const history = useVersions(documentId);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const [shown, setShown] = useState<VersionItem | null>(null);
+
+  // Ctrl+Alt+Shift+H (⌘⌥⇧H), as in Google Docs, opens and closes the version history.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.altKey && e.shiftKey && e.code === 'KeyH') {
+        e.preventDefault();
+        setHistoryOpen((open) => !open);
+        setShown(null);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   if (lost !== null) return <AccessLost code={lost} documentId={documentId} />;
   const editable = canEdit(role);
+  const closeHistory = () => {
+    setHistoryOpen(false);
+    setShown(null);
+  };
+  const restore = async (v: VersionItem) => {
+    if (await history.restore(v)) setShown(null);
+  };
   return (
     <>
       <div className="editor-header">
@@ -39,15 +67,30 @@ export function DocumentEditor({ documentId, initialTitle, role: initialRole, us
         {!editable && <span className="badge">View only</span>}
         <SaveStatus tracker={conn?.tracker ?? null} />
         {conn && <Presence awareness={conn.provider.awareness} />}
+        <ExportMenu documentId={documentId} />
+        <button type="button" aria-expanded={historyOpen} aria-controls="version-history" aria-keyshortcuts="Control+Alt+Shift+H" title="Version history (Ctrl+Alt+Shift+H)" onClick={() => (historyOpen ? closeHistory() : setHistoryOpen(true))}>
+          History
+        </button>
         <ShareDialog documentId={documentId} title={title} role={role} userId={user.id} />
       </div>
-      {conn ? (
-        <CollaborativeEditor conn={conn} user={user} editable={editable} />
-      ) : (
-        <div className="editor-surface editor-loading" aria-busy="true">
-          <p className="field-hint">Opening the document…</p>
+      <div className={historyOpen ? 'editor-with-history' : undefined}>
+        <div className="editor-main">
+          {conn && shown && (
+            <VersionPreview documentId={documentId} version={shown} ydoc={conn.provider.doc} canRestore={editable} busy={history.busy} onRestore={() => void restore(shown)} onClose={() => setShown(null)} />
+          )}
+          {/* The live editor stays mounted (and connected) while a version is shown. */}
+          <div hidden={shown !== null}>
+            {conn ? (
+              <CollaborativeEditor conn={conn} user={user} editable={editable} />
+            ) : (
+              <div className="editor-surface editor-loading" aria-busy="true">
+                <p className="field-hint">Opening the document…</p>
+              </div>
+            )}
+          </div>
         </div>
-      )}
+        {historyOpen && <HistoryPanel history={history} canEdit={editable} selected={shown?.id ?? null} onSelect={setShown} onClose={closeHistory} />}
+      </div>
     </>
   );
 }
