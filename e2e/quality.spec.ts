@@ -65,11 +65,24 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('dialog', { name: /link/ })).toBeVisible();
     expect(await seriousViolations(page, 'dialog[open]')).toEqual([]);
     await page.keyboard.press('Escape');
+    // Version history with a version shown and its differences highlighted, and the Download menu.
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.getByLabel('Name this version').fill('Checked');
+    await page.getByRole('button', { name: 'Save version' }).click();
+    await e.focusEnd();
+    await page.keyboard.type(' later');
+    await e.waitSaved();
+    await page.getByRole('button', { name: /Checked/ }).click();
+    await expect(page.getByTestId('version-text').locator('del.diff-removed')).toHaveText([' later']);
+    await page.getByText('Download', { exact: true }).click();
+    expect(await seriousViolations(page)).toEqual([]);
 
     const list = new ListPage(page);
     await list.open();
     await expect(list.row('Accessible')).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Import…' }).click();
+    expect(await seriousViolations(page, 'dialog[open]')).toEqual([]);
     expect(id).toBeTruthy();
     await page.context().close();
     await system.close();
@@ -122,6 +135,9 @@ test('usable at 375 px wide: nothing scrolls sideways, the toolbar and dialogs f
   expect(box!.x).toBeGreaterThanOrEqual(0);
   expect(box!.x + box!.width).toBeLessThanOrEqual(375);
   await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'History' }).click();
+  await expect(page.getByRole('complementary', { name: 'Version history' })).toBeVisible();
+  expect(await noSideways()).toBe(true);
   const list = new ListPage(page);
   await list.open();
   await expect(list.rows.first()).toBeVisible();

@@ -1,5 +1,6 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
 import { canEdit } from '@/lib/auth/roles';
 import type { Role } from '@/lib/storage/schema';
@@ -8,7 +9,12 @@ import { CollaborativeEditor, type EditorUser } from './CollaborativeEditor';
 import { ExportMenu } from './ExportMenu';
 import { HistoryPanel } from './history/HistoryPanel';
 import { useVersions, type VersionItem } from './history/useVersions';
-import { VersionPreview } from './history/VersionPreview';
+
+// Loaded when someone first opens a version: the editor route's JavaScript stays as it was.
+const VersionPreview = dynamic(() => import('./history/VersionPreview').then((m) => m.VersionPreview), {
+  ssr: false,
+  loading: () => <p className="field-hint" aria-busy="true">Loading the version…</p>,
+});
 import { Presence } from './Presence';
 import { useRenderCount } from './render-count';
 import { SaveStatus } from './SaveStatus';

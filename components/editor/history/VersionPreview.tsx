@@ -48,7 +48,7 @@ export function VersionPreview(props: { documentId: string; version: VersionItem
   }, [documentId, version.id]);
 
   const editor = useEditor(
-    { extensions: [...schemaExtensions(), VersionDiff], content: loaded.state === 'ready' ? loaded.content : null, editable: false, immediatelyRender: false, editorProps: { attributes: { 'aria-label': `Text of ${versionLabel(version)}`, 'aria-readonly': 'true', role: 'document', 'data-testid': 'version-text' } } },
+    { extensions: [...schemaExtensions(), VersionDiff], content: loaded.state === 'ready' ? loaded.content : null, editable: false, immediatelyRender: false, editorProps: { attributes: { 'aria-label': `Text of ${versionLabel(version)}`, role: 'textbox', 'aria-readonly': 'true', 'aria-multiline': 'true', 'data-testid': 'version-text' } } },
     [loaded],
   );
 
