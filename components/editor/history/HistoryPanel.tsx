@@ -17,8 +17,19 @@ export function HistoryPanel(props: { history: ReturnType<typeof useVersions>; c
   const { load } = history;
 
   useEffect(() => {
-    void load();
     heading.current?.focus();
+  }, []);
+
+  // Versions others make (automatic ones, their restores) show up while the panel is open.
+  useEffect(() => {
+    void load();
+    const refresh = () => document.visibilityState === 'visible' && void load();
+    const timer = setInterval(refresh, 30_000);
+    window.addEventListener('focus', refresh);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', refresh);
+    };
   }, [load]);
 
   async function save(e: FormEvent) {
