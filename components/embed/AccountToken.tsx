@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { api } from '@/lib/client/api';
 import type { HostMessage } from '@/lib/embed/messages';
+import { useHydrated } from '../useHydrated';
 
 /**
  * The sign-in popup's content: with the account's consent, gets a token for it from the app
@@ -10,6 +11,8 @@ import type { HostMessage } from '@/lib/embed/messages';
  */
 export function AccountToken({ documentId, origin, name }: { documentId: string; origin: string; name: string }) {
   const [state, setState] = useState<{ kind: 'idle' | 'busy' | 'done' } | { kind: 'error'; message: string }>({ kind: 'idle' });
+  // The page is rendered on the server: a click before hydration would do nothing.
+  const hydrated = useHydrated();
   const go = async () => {
     const frame = window.opener as Window | null;
     if (!frame) return setState({ kind: 'error', message: 'The embedded document that opened this window is gone. Close this window and try again.' });
@@ -38,7 +41,7 @@ export function AccountToken({ documentId, origin, name }: { documentId: string;
       {state.kind === 'done' ? (
         <p role="status">Done. You can close this window.</p>
       ) : (
-        <button type="button" className="primary" onClick={go} disabled={state.kind === 'busy'}>
+        <button type="button" className="primary" onClick={go} disabled={!hydrated || state.kind === 'busy'}>
           Continue as {name}
         </button>
       )}
