@@ -21,6 +21,7 @@ import { SaveStatus } from './SaveStatus';
 import { ShareDialog } from './share/ShareDialog';
 import { TitleField } from './TitleField';
 import { useCollabConnection } from './useCollabConnection';
+import { useHydrated } from '../useHydrated';
 
 export type { EditorUser };
 
@@ -43,6 +44,7 @@ export function DocumentEditor({ documentId, initialTitle, role: initialRole, us
   const history = useVersions(documentId);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [shown, setShown] = useState<VersionItem | null>(null);
+  const hydrated = useHydrated();
 
   // Ctrl+Alt+Shift+H (⌘⌥⇧H), as in Google Docs, opens and closes the version history.
   useEffect(() => {
@@ -74,7 +76,7 @@ export function DocumentEditor({ documentId, initialTitle, role: initialRole, us
         <SaveStatus tracker={conn?.tracker ?? null} />
         {conn && <Presence awareness={conn.provider.awareness} />}
         <ExportMenu documentId={documentId} />
-        <button type="button" aria-expanded={historyOpen} aria-controls="version-history" aria-keyshortcuts="Control+Alt+Shift+H" title="Version history (Ctrl+Alt+Shift+H)" onClick={() => (historyOpen ? closeHistory() : setHistoryOpen(true))}>
+        <button type="button" disabled={!hydrated} aria-expanded={historyOpen} aria-controls="version-history" aria-keyshortcuts="Control+Alt+Shift+H" title="Version history (Ctrl+Alt+Shift+H)" onClick={() => (historyOpen ? closeHistory() : setHistoryOpen(true))}>
           History
         </button>
         <ShareDialog documentId={documentId} title={title} role={role} userId={user.id} />
