@@ -1,7 +1,26 @@
-import { Extension, type AnyExtension, type JSONContent } from '@tiptap/core';
-import { Markdown } from '@tiptap/markdown';
+import { Extension, type AnyExtension, type Editor, type JSONContent } from '@tiptap/core';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { looksLikeMarkdown, sanitizeContent } from '@/lib/editor/sanitize';
+
+/**
+ * Pastes Markdown as formatting. The parser (marked and Tiptap's Markdown, about 15 KB
+ * gzipped) is loaded on the first such paste rather than with the page; if it cannot be loaded
+ * (offline, say) the text goes in as it is.
+ */
+async function pasteMarkdown(editor: Editor, text: string): Promise<void> {
+  let content: JSONContent[] = [];
+  try {
+    const { fromMarkdown } = await import('@/lib/editor/markdown');
+    content = sanitizeContent(fromMarkdown(text))?.content ?? [];
+  } catch {
+    // Loading failed: plain text below.
+  }
+  if (editor.isDestroyed || !editor.isEditable) return;
+  // Inserted where the caret is now: remote edits in the meantime keep it in place.
+  if (content.length > 0) editor.commands.insertContent(content);
+  // The editor's own plain-text paste (this plugin lets an event without clipboard data through).
+  else editor.view.pasteText(text);
+}
 
 /**
  * Plain text that reads as Markdown is pasted as formatting. HTML on the clipboard wins (the
@@ -20,11 +39,9 @@ const MarkdownPaste = Extension.create({
             const data = event.clipboardData;
             if (!data || data.types.includes('text/html')) return false;
             const text = data.getData('text/plain');
-            if (!text || view.state.selection.$from.parent.type.spec.code || !looksLikeMarkdown(text) || !editor.markdown) return false;
-            const parsed = sanitizeContent(editor.markdown.parse(text));
-            const content: JSONContent[] = parsed?.content ?? [];
-            if (content.length === 0) return false;
-            return editor.commands.insertContent(content);
+            if (!text || view.state.selection.$from.parent.type.spec.code || !looksLikeMarkdown(text)) return false;
+            void pasteMarkdown(editor, text);
+            return true;
           },
         },
       }),
@@ -50,5 +67,5 @@ export function linkShortcut(open: () => void): AnyExtension {
 
 /** Editor behaviour that is not part of the schema (the server never needs it). */
 export function editingExtensions(): AnyExtension[] {
-  return [Markdown, MarkdownPaste];
+  return [MarkdownPaste];
 }

@@ -2,7 +2,7 @@ import type { Node as PMNode } from '@tiptap/pm/model';
 import { sanitizeContent } from '../../editor/sanitize';
 import { toPlainText } from '../content';
 import { toHtmlDocument } from './html';
-import { toMarkdown } from './markdown';
+import { toMarkdown } from '../../editor/markdown';
 
 export type ExportFormat = 'markdown' | 'html' | 'text';
 

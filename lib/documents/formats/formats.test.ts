@@ -5,7 +5,7 @@ import type { Node as PMNode } from '@tiptap/pm/model';
 import { describe, expect, it } from 'vitest';
 import { schemaExtensions } from '../../editor/extensions';
 import { fromHtml, toHtmlFragment } from './html';
-import { fromMarkdown, toMarkdown } from './markdown';
+import { fromMarkdown, toMarkdown } from '../../editor/markdown';
 
 const schema = getSchema(schemaExtensions());
 const dir = join(import.meta.dirname, '../../../test/corpus');

@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { FRAGMENT, schemaExtensions } from '../../editor/extensions';
 import { sanitizeContent } from '../../editor/sanitize';
 import { fromHtml } from './html';
-import { fromMarkdown } from './markdown';
+import { fromMarkdown } from '../../editor/markdown';
 
 export type ImportFormat = 'markdown' | 'html';
 

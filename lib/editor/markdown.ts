@@ -1,6 +1,6 @@
 import type { JSONContent } from '@tiptap/core';
 import { MarkdownManager } from '@tiptap/markdown';
-import { schemaExtensions } from '../../editor/extensions';
+import { schemaExtensions } from './extensions';
 
 let manager: MarkdownManager | undefined;
 function markdown(): MarkdownManager {
