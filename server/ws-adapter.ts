@@ -172,6 +172,8 @@ export class SocketPeer implements Peer, Beating {
       return;
     }
     if (this.buffer) {
+      // A brand-new client is answered from the stored bytes while the room is still built.
+      if (this.ctx.rooms.offerStored(this.documentId, this, frame)) return;
       if (this.buffer.length >= MAX_BUFFERED_FRAMES) this.close(CloseCode.PolicyViolation, 'too many frames before sync');
       else this.buffer.push(frame);
       return;
