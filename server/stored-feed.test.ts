@@ -8,9 +8,20 @@ import { StoredFeed, isFreshStep1 } from './stored-feed';
 
 const fresh = encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(new Y.Doc()) });
 
-function peer(id: string, extensions = true): Peer & { got: Message[] } {
+function peer(id: string, extensions = true): Peer & { got: Message[]; flushedAt: number[] } {
   const got: Message[] = [];
-  return { id, identity: { userId: id, name: id, color: '#000' }, role: 'editor', extensions, got, send: (f) => got.push(decodeMessage(f)), close() {} };
+  const flushedAt: number[] = [];
+  return {
+    id,
+    identity: { userId: id, name: id, color: '#000' },
+    role: 'editor',
+    extensions,
+    got,
+    flushedAt,
+    send: (f) => got.push(decodeMessage(f)),
+    flush: () => flushedAt.push(got.length),
+    close() {},
+  };
 }
 
 /** A document typed in many small edits, as stored chunks: a snapshot of the first part, then rows. */
@@ -71,6 +82,8 @@ describe('StoredFeed', () => {
       expect(p.got.filter((m) => m.type === 'sync-step2')).toHaveLength(1);
       expect(p.got.at(-1)).toEqual({ type: 'sync-step2', update: new Uint8Array([0, 0]) });
     }
+    // Everything stored was handed to the network at once, not at the end of the turn.
+    for (const p of [early, middle, late]) expect(p.flushedAt.at(-1)).toBe(p.got.length);
     expect(early.got[0]).toEqual({ type: 'role', role: 'editor' });
     expect(middle.got.some((m) => m.type === 'role')).toBe(false); // no extensions, no role notice
 

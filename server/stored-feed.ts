@@ -24,6 +24,15 @@ function framesOf(chunk: StoredChunk): Uint8Array[] {
 }
 
 /**
+ * Sends now rather than at the end of this event-loop turn: the load's next slice may be
+ * queued to run before that.
+ */
+function sendAll(peer: Peer, frames: readonly Uint8Array[]): void {
+  for (const f of frames) peer.send(f);
+  peer.flush?.();
+}
+
+/**
  * Serves brand-new clients of a document that is still loading from the bytes the load reads,
  * instead of making them wait until the Y.Doc is built (which takes far longer than reading).
  *
@@ -53,22 +62,22 @@ export class StoredFeed {
     this.served.add(peer);
     // The role comes first, as on an ordinary join; the join repeats it (it may change meanwhile).
     if (peer.extensions) peer.send(encodeMessage({ type: 'role', role: peer.role }));
-    for (const entry of this.read) for (const f of (entry.frames ??= framesOf(entry.chunk))) peer.send(f);
-    if (this.complete) peer.send(END_OF_STORED);
+    for (const entry of this.read) sendAll(peer, (entry.frames ??= framesOf(entry.chunk)));
+    if (this.complete) sendAll(peer, [END_OF_STORED]);
     return true;
   }
 
   /** The loader read `chunk` (the next in order). */
   add(chunk: StoredChunk): void {
     const frames = this.served.size > 0 ? framesOf(chunk) : undefined;
-    if (frames) for (const p of this.served) for (const f of frames) p.send(f);
+    if (frames) for (const p of this.served) sendAll(p, frames);
     this.read?.push({ chunk, frames });
   }
 
   /** The loader has read everything; it is still building the room. */
   end(): void {
     this.complete = true;
-    for (const p of this.served) p.send(END_OF_STORED);
+    for (const p of this.served) sendAll(p, [END_OF_STORED]);
   }
 
   /** The loader no longer keeps what it read; clients that ask from now on wait for the room. */

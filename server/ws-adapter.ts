@@ -109,6 +109,11 @@ export class SocketPeer implements Peer, Beating {
     }
   }
 
+  flush(): void {
+    const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
+    if (socket && corked.delete(socket)) socket.uncork();
+  }
+
   /** Applies a changed role at once (the room refuses or accepts the next update by it). */
   applyRole(role: Role): void {
     if (this.room) this.room.setRole(this, role);
