@@ -20,5 +20,10 @@ export interface Peer {
   /** Whether the client opted in to Tandem's extensions, acknowledgements and role notices (`?tandem=1`). */
   readonly extensions: boolean;
   send(frame: Uint8Array): void;
+  /**
+   * Hands what was sent during this event-loop turn to the network now instead of at the end of
+   * the turn, for a reply that must not wait behind other work queued for the turn's end.
+   */
+  flush?(): void;
   close(code: number, reason: string): void;
 }

@@ -89,9 +89,10 @@ export class Room {
     return this.lastWrite;
   }
 
-  /** Adds a peer and starts the sync handshake. Returns false if the room no longer takes peers. */
+  /** Adds a peer (once) and starts the sync handshake. Returns false if the room no longer takes peers. */
   join(peer: Peer): boolean {
     if (this.phase.kind !== 'open') return false;
+    if (this.peers.has(peer)) return true; // joined when the load finished (see stored-feed.ts)
     this.peers.set(peer, { received: 0, toldReadOnly: false, ackDue: 0 });
     if (peer.extensions) peer.send(encodeMessage({ type: 'role', role: peer.role }));
     peer.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));

@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Storage } from '../lib/storage';
 import { isForeignKeyViolation } from '../lib/storage';
@@ -6,6 +5,8 @@ import { CloseCode, assertNever } from '../lib/protocol';
 import type { CompactionScheduler } from './compaction/scheduler';
 import type { Peer } from './peer';
 import { Room, type RoomObserver } from './room';
+import { fillRoom, type LoadedTail } from './room-load';
+import { StoredFeed } from './stored-feed';
 import type { VersionRecorder } from './versions';
 import type { UpdateWriter } from './writer';
 
@@ -13,18 +14,11 @@ import type { UpdateWriter } from './writer';
 export type TailListener = Pick<CompactionScheduler, 'noteLoaded' | 'noteUnloaded'>;
 
 /**
- * Loading applies stored updates this many at a time, and gives the event loop a turn once a
- * run of them has taken LOAD_SLICE_MS, so a document with a huge log never stalls other rooms.
- */
-const LOAD_APPLY_ROWS = 200;
-const LOAD_SLICE_MS = 5;
-
-/**
  * A document's slot in the registry. A document is loading, open or unloading, never two at
  * once, so it loads and unloads at most once at a time.
  */
 type Slot =
-  | { kind: 'loading'; ready: Promise<Room> }
+  | { kind: 'loading'; ready: Promise<Room>; feed: StoredFeed }
   | { kind: 'open'; room: Room; idle?: NodeJS.Timeout }
   | { kind: 'unloading'; done: Promise<void> };
 
@@ -103,6 +97,15 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * Offers a frame that `peer` sent while its document is loading to the load's StoredFeed;
+   * true means the feed answered it and the frame must not reach the room.
+   */
+  offerStored(documentId: string, peer: Peer, frame: Uint8Array): boolean {
+    const slot = this.slots.get(documentId);
+    return slot?.kind === 'loading' && slot.feed.offer(peer, frame);
+  }
+
   /** Removes `peer`; the room unloads once its last peer is gone and its writes are durable. */
   leave(room: Room, peer: Peer): void {
     room.leave(peer);
@@ -167,8 +170,9 @@ export class RoomRegistry {
   }
 
   private load(documentId: string): Promise<Room> {
-    const ready = this.read(documentId);
-    this.slots.set(documentId, { kind: 'loading', ready });
+    const feed = new StoredFeed();
+    const ready = this.read(documentId, feed);
+    this.slots.set(documentId, { kind: 'loading', ready, feed });
     ready.then(
       (room) => {
         this.slots.set(documentId, { kind: 'open', room });
@@ -181,49 +185,26 @@ export class RoomRegistry {
 
   /**
    * Builds the room from its snapshot and the log after it, yielding to the event loop between
-   * slices. Nobody can reach the room until this resolves, so no peer sees a partial document.
+   * slices (see room-load.ts). Nobody can reach the room until this resolves, so no peer sees a
+   * partial document; only the clients `feed` served saw its bytes, and they join it first.
    */
-  private async read(documentId: string): Promise<Room> {
+  private async read(documentId: string, feed: StoredFeed): Promise<Room> {
     const room = new Room(documentId, {
       persist: (id, update) => this.writer.write(id, update),
       onFailure: (r, error) => this.onFailure(r, error),
       observer: this.options.observer,
       edited: (r, peer) => this.options.versions?.edited(r, peer.identity.userId),
     });
-    let count = 0;
-    let bytes = 0;
-    let sliceStart = performance.now();
-    const breathe = async () => {
-      if (performance.now() - sliceStart < LOAD_SLICE_MS) return;
-      await nextTurn();
-      sliceStart = performance.now();
-    };
+    let tail: LoadedTail;
     try {
-      for await (const chunk of this.storage.updates.read(documentId)) {
-        if (chunk.kind === 'snapshot') {
-          for (const segment of chunk.updates) {
-            room.applyStored([segment]);
-            await breathe();
-          }
-          // A snapshot after rows means a compaction ran during the load and folded (most of)
-          // them; the count only steers compaction, so starting it again is good enough.
-          count = bytes = 0;
-        } else {
-          for (let i = 0; i < chunk.rows.length; i += LOAD_APPLY_ROWS) {
-            const rows = chunk.rows.slice(i, i + LOAD_APPLY_ROWS);
-            room.applyStored(rows.map((r) => r.data));
-            count += rows.length;
-            for (const r of rows) bytes += r.data.length;
-            await breathe();
-          }
-        }
-        await breathe();
-      }
+      tail = await fillRoom(room, this.storage.updates.read(documentId), feed);
     } catch (e) {
       room.destroy();
       throw e;
     }
-    this.options.tails.noteLoaded(documentId, { count, bytes });
+    // Before anyone else's frame reaches the room: the clients the feed served hold exactly this state.
+    feed.joinAll(room);
+    this.options.tails.noteLoaded(documentId, tail);
     return room;
   }
 

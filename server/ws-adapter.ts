@@ -109,6 +109,11 @@ export class SocketPeer implements Peer, Beating {
     }
   }
 
+  flush(): void {
+    const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
+    if (socket && corked.delete(socket)) socket.uncork();
+  }
+
   /** Applies a changed role at once (the room refuses or accepts the next update by it). */
   applyRole(role: Role): void {
     if (this.room) this.room.setRole(this, role);
@@ -172,6 +177,8 @@ export class SocketPeer implements Peer, Beating {
       return;
     }
     if (this.buffer) {
+      // A brand-new client is answered from the stored bytes while the room is still built.
+      if (this.ctx.rooms.offerStored(this.documentId, this, frame)) return;
       if (this.buffer.length >= MAX_BUFFERED_FRAMES) this.close(CloseCode.PolicyViolation, 'too many frames before sync');
       else this.buffer.push(frame);
       return;
