@@ -1,15 +1,67 @@
 import { JobWorker } from './job-worker';
 
-/** One batch of updates to commit together. */
+type Entry = { documentId: string; data: Uint8Array };
+
+/**
+ * One batch of updates to commit together, packed into one buffer that is transferred to the
+ * worker, not copied. Posting an array of updates structured-cloned each one, and with it the
+ * whole buffer behind it when the update was a view into a larger one (a socket read).
+ */
 export interface AppendJob {
-  documentIds: string[];
-  data: Uint8Array[];
+  /** The distinct documents of the batch. */
+  documents: string[];
+  count: number;
+  /** `count` document indexes (u32), `count` end offsets (u32) into the bytes, then the bytes. */
+  packed: ArrayBuffer;
   now: number;
+}
+
+/** Packs a batch for the worker (one copy of the bytes, into a buffer of their exact size). */
+export function packBatch(entries: readonly Entry[], now: number): AppendJob {
+  const count = entries.length;
+  const documents: string[] = [];
+  const indexOf = new Map<string, number>();
+  let bytes = 0;
+  for (const e of entries) bytes += e.data.byteLength;
+  const head = 8 * count;
+  const packed = new ArrayBuffer(head + bytes);
+  const docIndex = new Uint32Array(packed, 0, count);
+  const ends = new Uint32Array(packed, 4 * count, count);
+  const body = new Uint8Array(packed, head);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const e = entries[i];
+    let d = indexOf.get(e.documentId);
+    if (d === undefined) {
+      d = documents.push(e.documentId) - 1;
+      indexOf.set(e.documentId, d);
+    }
+    docIndex[i] = d;
+    body.set(e.data, at);
+    at += e.data.byteLength;
+    ends[i] = at;
+  }
+  return { documents, count, packed, now };
+}
+
+/** The entries of a packed batch; their bytes are views into `job.packed`. */
+export function unpackBatch(job: AppendJob): Entry[] {
+  const { count, packed } = job;
+  const docIndex = new Uint32Array(packed, 0, count);
+  const ends = new Uint32Array(packed, 4 * count, count);
+  const head = 8 * count;
+  const out: Entry[] = new Array(count);
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    out[i] = { documentId: job.documents[docIndex[i]], data: new Uint8Array(packed, head + start, ends[i] - start) };
+    start = ends[i];
+  }
+  return out;
 }
 
 /** What the update writer needs from storage: one durable commit of a batch. */
 export interface Appender {
-  append(entries: readonly { documentId: string; data: Uint8Array }[], now: number): Promise<void>;
+  append(entries: readonly Entry[], now: number): Promise<void>;
 }
 
 /**
@@ -30,9 +82,10 @@ export class AppendWorker implements Appender {
     return this.jobs.start();
   }
 
-  append(entries: readonly { documentId: string; data: Uint8Array }[], now: number): Promise<void> {
+  append(entries: readonly Entry[], now: number): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    return this.jobs.run({ documentIds: entries.map((e) => e.documentId), data: entries.map((e) => e.data), now });
+    const job = packBatch(entries, now);
+    return this.jobs.run(job, [job.packed]);
   }
 
   /** Stops the worker; callers drain the writer first, so nothing is in flight. */

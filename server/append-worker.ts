@@ -1,6 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { openStorage } from '../lib/storage';
-import type { AppendJob } from './append-client';
+import { unpackBatch, type AppendJob } from './append-client';
 import { serveJobs } from './job-worker';
 
 /**
@@ -9,9 +9,4 @@ import { serveJobs } from './job-worker';
  */
 const { sqliteFile } = workerData as { sqliteFile: string };
 // The main thread migrated the schema before starting us.
-serveJobs(openStorage({ sqliteFile, migrate: false }), (storage, job: AppendJob) =>
-  storage.updates.append(
-    job.documentIds.map((documentId, i) => ({ documentId, data: job.data[i] })),
-    job.now,
-  ),
-);
+serveJobs(openStorage({ sqliteFile, migrate: false }), (storage, job: AppendJob) => storage.updates.append(unpackBatch(job), job.now));

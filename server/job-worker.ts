@@ -1,4 +1,4 @@
-import { Worker, parentPort } from 'node:worker_threads';
+import { Worker, parentPort, type Transferable } from 'node:worker_threads';
 
 /** Main thread → worker. */
 export interface JobRequest<J> {
@@ -51,14 +51,15 @@ export class JobWorker<J, V> {
     });
   }
 
-  run(job: J): Promise<V> {
+  /** Runs `job`; buffers in `transfer` move to the worker (unusable here afterwards) instead of being copied. */
+  run(job: J, transfer?: readonly Transferable[]): Promise<V> {
     if (this.closed) return Promise.reject(new Error(`${this.name} is closed`));
     const worker = this.worker ?? this.spawn();
     const req: JobRequest<J> = { id: this.nextId++, job };
     return new Promise<V>((resolve, reject) => {
       this.pending.set(req.id, { resolve, reject });
       worker.ref();
-      worker.postMessage(req);
+      worker.postMessage(req, transfer);
     });
   }
 

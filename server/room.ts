@@ -25,6 +25,8 @@ interface PeerState {
   toldReadOnly: boolean;
   /** Highest count known durable and not yet acknowledged; 0 when no ack is scheduled. */
   ackDue: number;
+  /** The write this peer's latest updates wait on before their ack (see ackAfter). */
+  waiting?: { write: Promise<void>; seq: number; since: number[] };
 }
 
 /** The `user` field the server puts into every awareness state of a connection. */
@@ -153,19 +155,7 @@ export class Room {
         // A sync step 2 leaves out what this server already has, yet its acknowledgement covers
         // all of the client's changes: vouch for the ones only another server has stored (or not).
         if (m.type === 'sync-step2') for (const u of this.link?.takeUnconfirmed() ?? []) this.track(u);
-        if (peer.extensions) {
-          this.lastWrite.then(
-            () => {
-              if (this.phase.kind !== 'open' || !this.peers.has(peer)) return;
-              this.deps.observer?.acked((performance.now() - t0) / 1000);
-              // Acks are cumulative: one commit settles many writes at once, so send only the
-              // highest after all of them have settled (queued behind their reactions).
-              if (state.ackDue === 0) queueMicrotask(() => this.flushAck(peer, state));
-              state.ackDue = Math.max(state.ackDue, seq);
-            },
-            () => {},
-          );
-        }
+        if (peer.extensions) this.ackAfter(peer, state, seq, t0);
         return;
       }
       case 'awareness':
@@ -185,6 +175,35 @@ export class Room {
       default:
         assertNever(m);
     }
+  }
+
+  /**
+   * Acknowledges `seq` once the latest write is durable. Updates that share a write (one
+   * commit) share one reaction to it instead of one each.
+   */
+  private ackAfter(peer: Peer, state: PeerState, seq: number, t0: number): void {
+    const write = this.lastWrite;
+    const w = state.waiting;
+    if (w?.write === write) {
+      w.seq = seq;
+      w.since.push(t0);
+      return;
+    }
+    const next = { write, seq, since: [t0] };
+    state.waiting = next;
+    write.then(
+      () => {
+        if (state.waiting === next) state.waiting = undefined;
+        if (this.phase.kind !== 'open' || !this.peers.has(peer)) return;
+        const now = performance.now();
+        for (const t of next.since) this.deps.observer?.acked((now - t) / 1000);
+        // Acks are cumulative: one commit settles many writes at once, so send only the
+        // highest after all of them have settled (queued behind their reactions).
+        if (state.ackDue === 0) queueMicrotask(() => this.flushAck(peer, state));
+        state.ackDue = Math.max(state.ackDue, next.seq);
+      },
+      () => {},
+    );
   }
 
   private flushAck(peer: Peer, state: PeerState): void {
@@ -287,6 +306,8 @@ export class Room {
 
   private track(update: Uint8Array): void {
     const write = this.deps.persist(this.documentId, update);
+    // Writes that commit together share a promise (see UpdateWriter.write): watch it once.
+    if (write === this.lastWrite) return;
     this.lastWrite = write;
     write.catch((e) => this.fail(e));
   }

@@ -1,10 +1,28 @@
 import type { Appender } from './append-client';
 
-interface Pending {
+interface Entry {
   documentId: string;
   data: Uint8Array;
+}
+
+/** The writes of one document in one batch: they commit together, so they share one promise. */
+interface Group {
+  promise: Promise<void>;
   resolve(): void;
   reject(e: unknown): void;
+}
+
+/** Writes that will be committed together (at most `maxBatch`). */
+interface Batch {
+  entries: Entry[];
+  groups: Map<string, Group>;
+}
+
+function newGroup(): Group {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
 }
 
 export interface WriterOptions {
@@ -23,7 +41,8 @@ export interface WriterOptions {
  * one at a time, so promises resolve in the order `write` was called.
  */
 export class UpdateWriter {
-  private queue: Pending[] = [];
+  /** Batches not yet taken by a commit; new writes join the last one until it is full. */
+  private batches: Batch[] = [];
   private running = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
@@ -39,12 +58,25 @@ export class UpdateWriter {
     this.onCommitted = options.onCommitted ?? (() => {});
   }
 
-  /** Resolves once `data` is committed to disk; rejects if the commit failed. */
+  /**
+   * Resolves once `data` is committed to disk; rejects if the commit failed. Writes of one
+   * document that commit together get the same promise (a promise per write was much of the
+   * allocation per update under load), so callers may see a promise again.
+   */
   write(documentId: string, data: Uint8Array): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ documentId, data, resolve, reject });
-      if (!this.running) this.start();
-    });
+    let batch = this.batches[this.batches.length - 1];
+    if (!batch || batch.entries.length >= this.maxBatch) {
+      batch = { entries: [], groups: new Map() };
+      this.batches.push(batch);
+    }
+    batch.entries.push({ documentId, data });
+    let group = batch.groups.get(documentId);
+    if (!group) {
+      group = newGroup();
+      batch.groups.set(documentId, group);
+    }
+    if (!this.running) this.start();
+    return group.promise;
   }
 
   /** Resolves when every write issued so far has settled. */
@@ -60,16 +92,15 @@ export class UpdateWriter {
   }
 
   private async loop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+    for (let batch = this.batches.shift(); batch; batch = this.batches.shift()) {
       let committed = false;
       try {
-        await this.storage.updates.append(batch, Date.now());
+        await this.storage.updates.append(batch.entries, Date.now());
         committed = true;
       } catch (e) {
         await this.isolate(batch, e);
       }
-      if (committed) this.committed(batch);
+      if (committed) this.committed(batch.entries, [...batch.groups.values()]);
     }
     this.running = false;
     this.markIdle();
@@ -79,22 +110,21 @@ export class UpdateWriter {
    * A failed batch is retried one document at a time, so one bad document (deleted while
    * open, say) does not fail the writes of the others that shared its commit.
    */
-  private async isolate(batch: Pending[], first: unknown): Promise<void> {
-    const byDoc = new Map<string, Pending[]>();
-    for (const p of batch) byDoc.set(p.documentId, [...(byDoc.get(p.documentId) ?? []), p]);
-    if (byDoc.size === 1) {
-      for (const p of batch) p.reject(first);
+  private async isolate(batch: Batch, first: unknown): Promise<void> {
+    if (batch.groups.size === 1) {
+      for (const g of batch.groups.values()) g.reject(first);
       return;
     }
-    for (const group of byDoc.values()) {
+    for (const [documentId, group] of batch.groups) {
+      const entries = batch.entries.filter((e) => e.documentId === documentId);
       let committed = false;
       try {
-        await this.storage.updates.append(group, Date.now());
+        await this.storage.updates.append(entries, Date.now());
         committed = true;
       } catch (e) {
-        for (const p of group) p.reject(e);
+        group.reject(e);
       }
-      if (committed) this.committed(group);
+      if (committed) this.committed(entries, [group]);
     }
   }
 
@@ -103,10 +133,10 @@ export class UpdateWriter {
    * try block on purpose: a throwing listener must never look like a failed commit, which
    * would fail (and retry) writes that are already on disk.
    */
-  private committed(batch: Pending[]): void {
-    for (const p of batch) p.resolve();
+  private committed(entries: Entry[], groups: Group[]): void {
+    for (const g of groups) g.resolve();
     try {
-      this.onCommitted(batch);
+      this.onCommitted(entries);
     } catch {
       // The listener only schedules compaction; the writes are durable and acknowledged regardless.
     }

@@ -39,6 +39,22 @@ function uncorkAll(): void {
   corked.clear();
 }
 
+/** The last frame sent and the Buffer over its bytes (see asBuffer). */
+let lastFrame: Uint8Array | undefined;
+let lastBuffer: Buffer | undefined;
+
+/**
+ * `ws` wraps every Uint8Array it sends in a new Buffer. A room sends the same frame to every
+ * peer in turn, so the wrapper made for the first peer serves the rest of the broadcast.
+ */
+function asBuffer(frame: Uint8Array): Buffer {
+  if (frame !== lastFrame) {
+    lastFrame = frame;
+    lastBuffer = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  }
+  return lastBuffer!;
+}
+
 /** What every socket binding shares. */
 export interface AdapterContext {
   rooms: RoomRegistry;
@@ -100,7 +116,7 @@ export class SocketPeer implements Peer, Beating {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.lastSentAt = Date.now();
     corkUntilNextTurn(this.ws);
-    this.ws.send(frame);
+    this.ws.send(asBuffer(frame));
     this.ctx.metrics.bytesOut.inc(frame.byteLength);
     if (this.ws.bufferedAmount > this.ctx.config.limits.maxBufferedBytes) {
       // The client reads slower than the document changes; holding more would grow without bound.

@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding';
 import * as prng from 'lib0/prng';
 import { describe, expect, it } from 'vitest';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } from './awareness';
@@ -38,6 +39,22 @@ describe('message codec', () => {
     expect([...encodeMessage({ type: 'sync-update', update: new Uint8Array([0, 0]) })]).toEqual([0, 2, 2, 0, 0]);
     expect([...encodeMessage({ type: 'query-awareness' })]).toEqual([3]);
     expect([...encodeMessage({ type: 'ack', count: 300 })]).toEqual([100, 0xac, 0x02]);
+  });
+
+  it('writes update-carrying frames exactly as lib0 does, across every length-prefix size', () => {
+    const lib0 = (tags: number[], update: Uint8Array) => {
+      const e = encoding.createEncoder();
+      for (const t of tags) encoding.writeVarUint(e, t);
+      encoding.writeVarUint8Array(e, update);
+      return Buffer.from(encoding.toUint8Array(e)).toString('hex');
+    };
+    for (const n of [0, 1, 127, 128, 129, 16_383, 16_384, 2_097_151, 2_097_152]) {
+      const update = new Uint8Array(n).map((_, i) => i * 31);
+      const hex = (m: Message) => Buffer.from(encodeMessage(m)).toString('hex');
+      expect(hex({ type: 'sync-update', update })).toBe(lib0([0, 2], update));
+      expect(hex({ type: 'sync-step2', update })).toBe(lib0([0, 1], update));
+      expect(hex({ type: 'awareness', update })).toBe(lib0([1], update));
+    }
   });
 
   it.each([

@@ -10,28 +10,43 @@ export class ProtocolError extends Error {
   }
 }
 
+/**
+ * Tag bytes (each below 128, so one varUint byte) then `bytes` with its varUint length, in one
+ * allocation of the exact size. The same bytes as lib0's encoder writes; this is the frame of
+ * every relayed update, and the encoder's growable buffer plus final copy were two allocations
+ * per frame on the hottest path of the server.
+ */
+function tagged(first: number, second: number | null, bytes: Uint8Array): Uint8Array {
+  const head = second === null ? 1 : 2;
+  let lengthBytes = 1;
+  for (let n = bytes.length; n > 0x7f; n = Math.floor(n / 128)) lengthBytes++;
+  const out = new Uint8Array(head + lengthBytes + bytes.length);
+  out[0] = first;
+  if (second !== null) out[1] = second;
+  let i = head;
+  let n = bytes.length;
+  for (; n > 0x7f; n = Math.floor(n / 128)) out[i++] = 0x80 | (n & 0x7f);
+  out[i++] = n;
+  out.set(bytes, i);
+  return out;
+}
+
 /** Encodes one message as a binary frame. */
 export function encodeMessage(m: Message): Uint8Array {
+  switch (m.type) {
+    case 'sync-step2':
+      return tagged(MessageType.Sync, SyncType.Step2, m.update);
+    case 'sync-update':
+      return tagged(MessageType.Sync, SyncType.Update, m.update);
+    case 'awareness':
+      return tagged(MessageType.Awareness, null, m.update);
+  }
   const e = encoding.createEncoder();
   switch (m.type) {
     case 'sync-step1':
       encoding.writeVarUint(e, MessageType.Sync);
       encoding.writeVarUint(e, SyncType.Step1);
       encoding.writeVarUint8Array(e, m.stateVector);
-      break;
-    case 'sync-step2':
-      encoding.writeVarUint(e, MessageType.Sync);
-      encoding.writeVarUint(e, SyncType.Step2);
-      encoding.writeVarUint8Array(e, m.update);
-      break;
-    case 'sync-update':
-      encoding.writeVarUint(e, MessageType.Sync);
-      encoding.writeVarUint(e, SyncType.Update);
-      encoding.writeVarUint8Array(e, m.update);
-      break;
-    case 'awareness':
-      encoding.writeVarUint(e, MessageType.Awareness);
-      encoding.writeVarUint8Array(e, m.update);
       break;
     case 'query-awareness':
       encoding.writeVarUint(e, MessageType.QueryAwareness);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -37,6 +37,36 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Prepared statements kept per SQLite connection (by SQL text, least recently used dropped first). */
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * Kysely's SQLite driver prepares every query it runs, and preparing costs more than running a
+ * small statement (it was most of the CPU of a one-row commit). The same SQL text always gives
+ * the same statement, so this keeps the recently used ones. Safe because Kysely runs one query
+ * at a time on its single SQLite connection (a mutex; a streamed select holds it until done),
+ * so a cached statement is never reused while it is still running; SQLite re-prepares a
+ * statement by itself if a migration changed the schema under it.
+ */
+function cachingPrepare(raw: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (stmt) {
+        // Move to the back: Map iteration order is insertion order, so the front is the oldest.
+        cache.delete(text);
+      } else {
+        stmt = raw.prepare(text);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
+}
+
 /**
  * Opens the SQLite file with the settings durability depends on: WAL so the app and the
  * collaboration server read while the other writes, `synchronous=FULL` so a commit is on disk
@@ -50,7 +80,7 @@ export function openSqlite(file: string): Connection {
   raw.pragma('foreign_keys = ON');
   // Two processes share the file; wait for the other's write lock instead of failing.
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingPrepare(raw) }) });
   return {
     db,
     dialect: 'sqlite',

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import { lockKeys } from './db';
+import type { CompiledQuery, Kysely } from 'kysely';
+import { isPostgres, lockKeys } from './db';
 import type { Database } from './schema';
 import type { Snapshots } from './snapshots';
 
@@ -26,6 +26,14 @@ export interface StoredState {
   tailBytes: number;
 }
 
+/** Rows per insert statement when appending on SQLite (see {@link Updates.append}). */
+const INSERT_CHUNK_ROWS = 64;
+
+/** Most documents per batch whose `updated_at` statement is kept compiled (see {@link Updates.append}). */
+const TOUCH_COMPILED_MAX = 8;
+
+type LogRow = { document_id: string; data: Uint8Array; created_at: number };
+
 /** Rows per query when reading a document; small enough that one read takes a few ms. */
 export const READ_PAGE_ROWS = 1000;
 
@@ -35,6 +43,44 @@ export class Updates {
     private readonly db: Kysely<Database>,
     private readonly snapshots: Snapshots,
   ) {}
+
+  /** Compiled inserts of `rows` log rows, by row count; their SQL depends on nothing else. */
+  private readonly inserts = new Map<number, CompiledQuery>();
+
+  /**
+   * The insert of `rows` rows. Its parameters are each row's document id, data and time, row
+   * after row: Kysely lists an insert's values in the order of the row object's keys.
+   */
+  private insertOf(rows: number): CompiledQuery {
+    let q = this.inserts.get(rows);
+    if (!q) {
+      const probe = Array.from({ length: rows }, (_, i): LogRow => ({ document_id: `d${i}`, data: new Uint8Array(0), created_at: i }));
+      q = this.db.insertInto('updates').values(probe).compile();
+      // Checked once per size, so a Kysely that ordered them otherwise could never store a row wrongly.
+      const p = q.parameters;
+      if (p.length !== 3 * rows || probe.some((r, i) => p[3 * i] !== r.document_id || p[3 * i + 1] !== r.data || p[3 * i + 2] !== i)) {
+        throw new Error(`unexpected parameters of ${q.sql}`);
+      }
+      this.inserts.set(rows, q);
+    }
+    return q;
+  }
+
+  /** Compiled updates of `updated_at` of `docs` documents, by document count. */
+  private readonly touches = new Map<number, CompiledQuery>();
+
+  /** Sets `updated_at` (the first parameter) of that many documents (the other parameters). */
+  private touchOf(docs: number): CompiledQuery {
+    let q = this.touches.get(docs);
+    if (!q) {
+      const ids = Array.from({ length: docs }, (_, i) => `d${i}`);
+      q = this.db.updateTable('documents').set({ updated_at: -1 }).where('id', 'in', ids).compile();
+      const p = q.parameters;
+      if (p.length !== docs + 1 || p[0] !== -1 || ids.some((id, i) => p[i + 1] !== id)) throw new Error(`unexpected parameters of ${q.sql}`);
+      this.touches.set(docs, q);
+    }
+    return q;
+  }
 
   /**
    * Appends updates in one transaction (one commit, one fsync) and moves each touched
@@ -46,11 +92,27 @@ export class Updates {
     await this.db.transaction().execute(async (trx) => {
       // Per-document order of visibility (see read()), also across several servers on Postgres.
       await lockKeys(trx, docs.map((d) => `updates:${d}`));
-      await trx
-        .insertInto('updates')
-        .values(entries.map((e) => ({ document_id: e.documentId, data: e.data, created_at: now })))
-        .execute();
-      await trx.updateTable('documents').set({ updated_at: now }).where('id', 'in', docs).execute();
+      const row = (e: { documentId: string; data: Uint8Array }): LogRow => ({ document_id: e.documentId, data: e.data, created_at: now });
+      if (isPostgres(trx)) {
+        // One multi-row insert: one round trip to the database server.
+        await trx.insertInto('updates').values(entries.map(row)).execute();
+      } else {
+        // SQLite runs in this thread, so several statements cost no round trips, while
+        // building and preparing an insert of N rows for every new N cost more than the commit
+        // itself. Inserts of a few fixed sizes (64 rows, then powers of two for the rest) are
+        // compiled once each and stay prepared (see cachingPrepare in db.ts).
+        for (let at = 0; at < entries.length; ) {
+          const left = entries.length - at;
+          const n = left >= INSERT_CHUNK_ROWS ? INSERT_CHUNK_ROWS : 2 ** Math.floor(Math.log2(left));
+          const parameters: unknown[] = [];
+          for (let i = at; i < at + n; i++) parameters.push(entries[i].documentId, entries[i].data, now);
+          await trx.executeQuery({ ...this.insertOf(n), parameters });
+          at += n;
+        }
+      }
+      // A batch usually touches one or a few documents: those statements are compiled once.
+      if (isPostgres(trx) || docs.length > TOUCH_COMPILED_MAX) await trx.updateTable('documents').set({ updated_at: now }).where('id', 'in', docs).execute();
+      else await trx.executeQuery({ ...this.touchOf(docs.length), parameters: [now, ...docs] });
     });
   }
 
