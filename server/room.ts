@@ -14,19 +14,15 @@ import type { LivePerson } from '../lib/protocol/live';
 import { peopleIn } from './presence';
 import type { Role } from '../lib/storage/schema';
 import { AwarenessOwners } from './awareness-owners';
+import { PeerAcks } from './peer-acks';
 import type { Identity, Peer } from './peer';
 import { REMOTE, STORED, type RoomDeps, type RoomLink, type RoomPhase } from './room-api';
 
 export type { RoomDeps, RoomObserver, RoomPhase } from './room-api';
 
 interface PeerState {
-  /** Update-bearing messages received so far; acknowledgements count these. */
-  received: number;
+  acks: PeerAcks;
   toldReadOnly: boolean;
-  /** Highest count known durable and not yet acknowledged; 0 when no ack is scheduled. */
-  ackDue: number;
-  /** The write this peer's latest updates wait on before their ack (see ackAfter). */
-  waiting?: { write: Promise<void>; seq: number; since: number[] };
 }
 
 /** The `user` field the server puts into every awareness state of a connection. */
@@ -95,7 +91,12 @@ export class Room {
   join(peer: Peer): boolean {
     if (this.phase.kind !== 'open') return false;
     if (this.peers.has(peer)) return true; // joined when the load finished (see stored-feed.ts)
-    this.peers.set(peer, { received: 0, toldReadOnly: false, ackDue: 0 });
+    const acks = new PeerAcks(
+      (count) => peer.send(encodeMessage({ type: 'ack', count })),
+      () => this.phase.kind === 'open' && this.peers.has(peer),
+      this.deps.observer && ((s) => this.deps.observer?.acked(s)),
+    );
+    this.peers.set(peer, { acks, toldReadOnly: false });
     if (peer.extensions) peer.send(encodeMessage({ type: 'role', role: peer.role }));
     peer.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
     const states = this.awareness.getStates();
@@ -148,14 +149,13 @@ export class Room {
       }
       case 'sync-step2':
       case 'sync-update': {
-        state.received += 1;
-        const seq = state.received;
+        const seq = state.acks.count();
         const t0 = performance.now();
         this.applyFrom(peer, state, m.update);
         // A sync step 2 leaves out what this server already has, yet its acknowledgement covers
         // all of the client's changes: vouch for the ones only another server has stored (or not).
         if (m.type === 'sync-step2') for (const u of this.link?.takeUnconfirmed() ?? []) this.track(u);
-        if (peer.extensions) this.ackAfter(peer, state, seq, t0);
+        if (peer.extensions) state.acks.after(this.lastWrite, seq, t0);
         return;
       }
       case 'awareness':
@@ -175,41 +175,6 @@ export class Room {
       default:
         assertNever(m);
     }
-  }
-
-  /**
-   * Acknowledges `seq` once the latest write is durable. Updates that share a write (one
-   * commit) share one reaction to it instead of one each.
-   */
-  private ackAfter(peer: Peer, state: PeerState, seq: number, t0: number): void {
-    const write = this.lastWrite;
-    const w = state.waiting;
-    if (w?.write === write) {
-      w.seq = seq;
-      w.since.push(t0);
-      return;
-    }
-    const next = { write, seq, since: [t0] };
-    state.waiting = next;
-    write.then(
-      () => {
-        if (state.waiting === next) state.waiting = undefined;
-        if (this.phase.kind !== 'open' || !this.peers.has(peer)) return;
-        const now = performance.now();
-        for (const t of next.since) this.deps.observer?.acked((now - t) / 1000);
-        // Acks are cumulative: one commit settles many writes at once, so send only the
-        // highest after all of them have settled (queued behind their reactions).
-        if (state.ackDue === 0) queueMicrotask(() => this.flushAck(peer, state));
-        state.ackDue = Math.max(state.ackDue, next.seq);
-      },
-      () => {},
-    );
-  }
-
-  private flushAck(peer: Peer, state: PeerState): void {
-    const count = state.ackDue;
-    state.ackDue = 0;
-    if (count > 0 && this.phase.kind === 'open' && this.peers.has(peer)) peer.send(encodeMessage({ type: 'ack', count }));
   }
 
   private applyFrom(peer: Peer, state: PeerState, update: Uint8Array): void {

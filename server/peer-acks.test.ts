@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { PeerAcks } from './peer-acks';
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('PeerAcks', () => {
+  it('acknowledges only after the write commits, once per commit, with the highest count', async () => {
+    const sent: number[] = [];
+    const observed: number[] = [];
+    const acks = new PeerAcks((n) => sent.push(n), () => true, (s) => observed.push(s));
+    const first = deferred();
+    acks.after(first.promise, acks.count(), performance.now());
+    acks.after(first.promise, acks.count(), performance.now());
+    const second = deferred();
+    acks.after(second.promise, acks.count(), performance.now());
+    await settle();
+    expect(sent).toEqual([]);
+    second.resolve();
+    first.resolve();
+    await settle();
+    expect(sent).toEqual([3]);
+    expect(observed).toHaveLength(3);
+  });
+
+  it('sends nothing for a failed write or to a connection that left', async () => {
+    const sent: number[] = [];
+    let live = true;
+    const acks = new PeerAcks((n) => sent.push(n), () => live);
+    const failed = deferred();
+    acks.after(failed.promise, acks.count(), 0);
+    failed.reject(new Error('disk full'));
+    await settle();
+    expect(sent).toEqual([]);
+    const ok = deferred();
+    acks.after(ok.promise, acks.count(), 0);
+    live = false;
+    ok.resolve();
+    await settle();
+    expect(sent).toEqual([]);
+  });
+});
