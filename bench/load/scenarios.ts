@@ -73,7 +73,10 @@ const timedCount = (sentAt: SentAt) => [...sentAt.values()].reduce((n, m) => n +
 const errorsOf = (conns: BenchConn[]) => conns.filter((c) => c.error).length;
 const closeAll = (conns: BenchConn[]) => conns.forEach((c) => c.close());
 
-/** fanout-N: one document, N subscribers, 5 writers at 20 updates/s each. */
+/** Unmeasured load before a fan-out measurement starts (see fanout). */
+const FANOUT_WARMUP_MS = 2000;
+
+/** fanout-N: one document, N subscribers, 5 writers at 20 updates/s each (after a warm-up). */
 export async function fanout(t: Target, subscribers: number, seconds: number): Promise<Metrics> {
   const sentAt: SentAt = new Map();
   const probe = latencyProbe(sentAt);
@@ -82,7 +85,6 @@ export async function fanout(t: Target, subscribers: number, seconds: number): P
   const writers = await openWriters(t, 5, () => doc, sentAt, probe, 5);
   const wconns = writers.map((w) => w.conn);
   await sleep(500);
-  const cpu0 = cpuOf(t);
   const timers = writers.map((w, i) => {
     let n = 0;
     const tick = () => w.type((text) => text.insert(Math.floor(Math.random() * (text.length + 1)), String.fromCharCode(97 + ((n++ + i) % 26))));
@@ -90,6 +92,13 @@ export async function fanout(t: Target, subscribers: number, seconds: number): P
     return setTimeout(() => void timersById.set(i, setInterval(tick, 50)), i * 10);
   });
   const timersById = new Map<number, NodeJS.Timeout>();
+  // The same load, unmeasured, first: a server serves for hours, so its first seconds (the JIT
+  // not yet warm) are not what a delivery costs. Updates still in flight when measuring starts
+  // are not timed (their send times are dropped), so they count for no server.
+  await sleep(FANOUT_WARMUP_MS);
+  for (const m of sentAt.values()) m.clear();
+  probe.lat.length = 0;
+  const cpu0 = cpuOf(t);
   await sleep(seconds * 1000);
   timers.forEach(clearTimeout);
   timersById.forEach(clearInterval);
