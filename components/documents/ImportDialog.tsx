@@ -3,12 +3,11 @@
 import { useRouter } from 'next/navigation';
 import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { api } from '@/lib/client/api';
+import { MAX_IMPORT_BYTES } from '@/lib/documents/import-limits';
 import { useHydrated } from '../useHydrated';
 
 type Format = 'markdown' | 'html';
 
-/** The server's limit (lib/documents/formats/import.ts), checked here first to save the upload. */
-const MAX_BYTES = 2 * 1024 * 1024;
 
 function formatOf(fileName: string, text: string): Format {
   if (/\.html?$/i.test(fileName)) return 'html';
@@ -36,7 +35,8 @@ export function ImportDialog() {
     const file = e.target.files?.[0];
     if (!file) return;
     setError(null);
-    if (file.size > MAX_BYTES) {
+    // The server's limit, checked here first to save the upload.
+    if (file.size > MAX_IMPORT_BYTES) {
       setError(`“${file.name}” is too large to import (${(file.size / 1048576).toFixed(1)} MiB; at most 2 MiB).`);
       return;
     }

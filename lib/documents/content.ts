@@ -1,20 +1,16 @@
 import 'server-only';
-import { getSchema } from '@tiptap/core';
-import type { Node as PMNode, Schema } from '@tiptap/pm/model';
+import type { Node as PMNode } from '@tiptap/pm/model';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
-import { FRAGMENT, schemaExtensions } from '../editor/extensions';
-
-let schema: Schema | undefined;
+import { editorSchema, FRAGMENT } from '../editor/extensions';
 
 /** Builds the document from its stored updates, as the editor would show it. */
 export function documentNode(updates: Uint8Array[]): PMNode {
-  schema ??= getSchema(schemaExtensions());
   const doc = new Y.Doc();
   doc.transact(() => {
     for (const u of updates) Y.applyUpdate(doc, u);
   });
-  const node = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(FRAGMENT), schema);
+  const node = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(FRAGMENT), editorSchema());
   doc.destroy();
   return node;
 }

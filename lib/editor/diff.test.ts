@@ -1,9 +1,9 @@
-import { getSchema, type JSONContent } from '@tiptap/core';
+import type { JSONContent } from '@tiptap/core';
 import { describe, expect, it } from 'vitest';
 import { diffDocs } from './diff';
-import { schemaExtensions } from './extensions';
+import { editorSchema } from './extensions';
 
-const schema = getSchema(schemaExtensions());
+const schema = editorSchema();
 const p = (...content: JSONContent[]): JSONContent => ({ type: 'paragraph', content });
 const t = (text: string, marks?: JSONContent['marks']): JSONContent => ({ type: 'text', text, ...(marks && { marks }) });
 const doc = (...content: JSONContent[]) => schema.nodeFromJSON({ type: 'doc', content });

@@ -1,4 +1,5 @@
-import { mergeAttributes, type AnyExtension } from '@tiptap/core';
+import { getSchema, mergeAttributes, type AnyExtension } from '@tiptap/core';
+import type { Schema } from '@tiptap/pm/model';
 import Image from '@tiptap/extension-image';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { Table, TableKit } from '@tiptap/extension-table';
@@ -64,4 +65,12 @@ export function schemaExtensions(): AnyExtension[] {
     TableNode,
     SafeImage,
   ];
+}
+
+let schema: Schema | undefined;
+
+/** The ProseMirror schema of {@link schemaExtensions}, built once per process (or page). */
+export function editorSchema(): Schema {
+  schema ??= getSchema(schemaExtensions());
+  return schema;
 }

@@ -1,9 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { useVersions, VersionItem } from './useVersions';
-
-const KIND: Record<VersionItem['kind'], string> = { auto: 'Automatic', named: 'Named', restore: 'Restore' };
+import { versionTitle, type useVersions, type VersionItem } from './useVersions';
 
 /**
  * The list of versions, newest first: when, what, and who edited since the one before. People
@@ -81,7 +79,7 @@ export function HistoryPanel(props: { history: ReturnType<typeof useVersions>; c
               <li key={v.id}>
                 <button type="button" className="version-item" aria-current={selected === v.id ? 'true' : undefined} onClick={() => props.onSelect(v)}>
                   <time dateTime={when.toISOString()}>{when.toLocaleString()}</time>
-                  <span className="version-name">{v.name ?? `${KIND[v.kind]} version`}</span>
+                  <span className="version-name">{versionTitle(v)}</span>
                   <span className="version-editors">{v.editors.length ? `Edited by ${v.editors.map((e) => e.name).join(', ')}` : 'No edits since the previous version'}</span>
                 </button>
               </li>

@@ -1,18 +1,15 @@
 'use client';
 
-import { getSchema, type JSONContent } from '@tiptap/core';
-import type { Schema } from '@tiptap/pm/model';
+import type { JSONContent } from '@tiptap/core';
 import { EditorContent, useEditor } from '@tiptap/react';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import { useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import { api } from '@/lib/client/api';
 import { diffDocs, type DocDiff } from '@/lib/editor/diff';
-import { FRAGMENT, schemaExtensions } from '@/lib/editor/extensions';
-import { versionLabel, type VersionItem } from './useVersions';
+import { editorSchema, FRAGMENT, schemaExtensions } from '@/lib/editor/extensions';
+import { versionLabel, versionTitle, type VersionItem } from './useVersions';
 import { diffDecorations, VersionDiff, versionDiffKey } from './version-diff';
-
-let schema: Schema | undefined;
 
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; content: JSONContent };
 
@@ -58,8 +55,7 @@ export function VersionPreview(props: { documentId: string; version: VersionItem
     let timer: ReturnType<typeof setTimeout> | undefined;
     const compare = () => {
       timer = undefined;
-      schema ??= getSchema(schemaExtensions());
-      const current = yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema);
+      const current = yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), editorSchema());
       const d = diffDocs(current, editor.state.doc);
       setDiff(d);
       editor.view.dispatch(editor.state.tr.setMeta(versionDiffKey, diffDecorations(editor.state.doc, d)));
@@ -78,7 +74,7 @@ export function VersionPreview(props: { documentId: string; version: VersionItem
     <section className="version-preview" aria-labelledby="version-preview-title" onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>
       <div className="version-preview-bar">
         <h2 id="version-preview-title" ref={heading} tabIndex={-1}>
-          {version.name ?? (version.kind === 'auto' ? 'Automatic version' : 'Version')} · <time dateTime={when.toISOString()}>{when.toLocaleString()}</time>
+          {versionTitle(version)} · <time dateTime={when.toISOString()}>{when.toLocaleString()}</time>
         </h2>
         <span className="badge">Read only</span>
         {props.canRestore && (

@@ -67,8 +67,12 @@ export function useVersions(documentId: string) {
   return { versions, busy, message, load, save, restore };
 }
 
-/** How a version is called in the list and in messages. */
-export function versionLabel(v: Pick<VersionItem, 'kind' | 'name'>): string {
-  if (v.name) return `“${v.name}”`;
-  return v.kind === 'auto' ? 'the automatic version' : 'the version';
+const KIND: Record<VersionItem['kind'], string> = { auto: 'Automatic', named: 'Named', restore: 'Restore' };
+
+/** A version's title in the list and the preview: its name, or what kind it is. */
+export function versionTitle(v: Pick<VersionItem, 'kind' | 'name'>): string {
+  return v.name ?? `${KIND[v.kind]} version`;
 }
+
+/** A version as named in messages and labels. */
+export const versionLabel = (v: Pick<VersionItem, 'kind' | 'name'>): string => `“${versionTitle(v)}”`;

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getSchema, type JSONContent } from '@tiptap/core';
+import type { JSONContent } from '@tiptap/core';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { describe, expect, it } from 'vitest';
-import { schemaExtensions } from '../../editor/extensions';
+import { editorSchema } from '../../editor/extensions';
 import { fromHtml, toHtmlFragment } from './html';
 import { fromMarkdown, toMarkdown } from '../../editor/markdown';
 
-const schema = getSchema(schemaExtensions());
+const schema = editorSchema();
 const dir = join(import.meta.dirname, '../../../test/corpus');
 const corpus = readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') }));
 const node = (json: JSONContent): PMNode => schema.nodeFromJSON(json);

@@ -1,12 +1,11 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
-import { getSchema } from '@tiptap/core';
-import { FRAGMENT, schemaExtensions } from '../../editor/extensions';
+import { editorSchema, FRAGMENT } from '../../editor/extensions';
 import { exportDocument, exportFileName, attachment } from './export';
 import { ImportError, MAX_IMPORT_BYTES, parseImport, seedUpdate, titleFrom } from './import';
 
-const schema = getSchema(schemaExtensions());
+const schema = editorSchema();
 
 function thrown(f: () => unknown): ImportError {
   try {

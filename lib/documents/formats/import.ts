@@ -1,16 +1,16 @@
-import { getSchema, type JSONContent } from '@tiptap/core';
-import type { Node as PMNode, Schema } from '@tiptap/pm/model';
+import type { JSONContent } from '@tiptap/core';
+import type { Node as PMNode } from '@tiptap/pm/model';
 import { prosemirrorToYXmlFragment } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
-import { FRAGMENT, schemaExtensions } from '../../editor/extensions';
+import { editorSchema, FRAGMENT } from '../../editor/extensions';
 import { sanitizeContent } from '../../editor/sanitize';
 import { fromHtml } from './html';
 import { fromMarkdown } from '../../editor/markdown';
+import { MAX_IMPORT_BYTES } from '../import-limits';
 
 export type ImportFormat = 'markdown' | 'html';
 
-/** The largest file an import takes, in UTF-8 bytes. Larger ones are refused, not truncated. */
-export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+export { MAX_IMPORT_BYTES };
 /** Deeper nesting (lists in lists in quotes …) than any real document has; refused. */
 export const MAX_IMPORT_DEPTH = 64;
 
@@ -26,8 +26,6 @@ export class ImportError extends Error {
     this.name = 'ImportError';
   }
 }
-
-let schema: Schema | undefined;
 
 function depth(node: JSONContent): number {
   let deepest = 0;
@@ -55,7 +53,7 @@ export function parseImport(content: string, format: ImportFormat): PMNode {
   const bytes = Buffer.byteLength(content, 'utf8');
   if (bytes > MAX_IMPORT_BYTES) throw new ImportError(`The file is too large to import (${(bytes / 1048576).toFixed(1)} MiB; at most 2 MiB).`, true);
   if (content.includes('\u0000')) throw new ImportError(`This is not a ${name} file: it contains binary data.`);
-  schema ??= getSchema(schemaExtensions());
+  const schema = editorSchema();
   let node: PMNode;
   try {
     if (!content.trim()) return schema.nodeFromJSON({ type: 'doc', content: [{ type: 'paragraph' }] });
