@@ -1,23 +1,11 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { connectDocument } from '../lib/client/provider';
 import { EditorPage } from './pages/editor';
 import { ListPage } from './pages/list';
+import { sharedDocument } from './support/shared-document';
 import { expect, newAccount, signUpInNewContext, test, type Account } from './fixtures';
-
-/** Two accounts; the first creates a document and shares it with the second as editor. */
-async function pair(browser: Browser, testId: string, title: string) {
-  const ada = newAccount('Ada', testId);
-  const bo = newAccount('Bo', testId);
-  const pageA = await signUpInNewContext(browser, ada);
-  const pageB = await signUpInNewContext(browser, bo);
-  const id = await EditorPage.create(pageA, title);
-  const a = new EditorPage(pageA);
-  await a.waitSaved();
-  await a.shareWith(bo.email, 'editor');
-  return { id, ada, bo, pageA, pageB, a, b: new EditorPage(pageB) };
-}
 
 async function closeAll(...pages: Page[]) {
   for (const p of pages) await p.context().close();
@@ -27,7 +15,7 @@ async function closeAll(...pages: Page[]) {
 test.beforeEach(() => test.slow());
 
 test('two people format the same paragraph at once and converge', async ({ browser }, info) => {
-  const { id, pageA, pageB, a, b } = await pair(browser, info.testId, 'Formatting race');
+  const { id, pageA, pageB, a, b } = await sharedDocument(browser, info.testId, 'Formatting race');
   await a.focusEnd();
   await pageA.keyboard.type('alpha beta gamma');
   await a.waitSaved();
@@ -59,7 +47,7 @@ test('two people format the same paragraph at once and converge', async ({ brows
 });
 
 test("undo takes back only one's own changes, never a collaborator's", async ({ browser }, info) => {
-  const { id, pageA, pageB, a, b } = await pair(browser, info.testId, 'Undo');
+  const { id, pageA, pageB, a, b } = await sharedDocument(browser, info.testId, 'Undo');
   await b.open(id);
   await a.focusStart();
   await pageA.keyboard.type('Ada wrote this.');
@@ -97,7 +85,7 @@ test("undo takes back only one's own changes, never a collaborator's", async ({ 
 });
 
 test('presence: avatars with names and initials, idle people dimmed, click scrolls to their caret', async ({ browser }, info) => {
-  const { id, ada, bo, pageA, pageB, a, b } = await pair(browser, info.testId, 'Presence');
+  const { id, ada, bo, pageA, pageB, a, b } = await sharedDocument(browser, info.testId, 'Presence');
   // A long document, so that Bo's caret at the end is off Ada's screen.
   await a.focusEnd();
   await a.paste({ 'text/plain': Array.from({ length: 120 }, (_, i) => `Line ${i + 1} of a long document.`).join('\n') });
@@ -164,7 +152,7 @@ function initialsOf(acct: Account): string {
 }
 
 test('a rename shows live in the other person’s editor and in their document list, with who is in it', async ({ browser }, info) => {
-  const { id, ada, pageA, pageB, a, b } = await pair(browser, info.testId, 'Old name');
+  const { id, ada, pageA, pageB, a, b } = await sharedDocument(browser, info.testId, 'Old name');
   await b.open(id);
   // Bo also has his document list open in another tab.
   const listPage = await pageB.context().newPage();

@@ -1,6 +1,6 @@
 import type { Locator } from '@playwright/test';
-import { EditorPage } from './pages/editor';
-import { expect, newAccount, signUpInNewContext, test } from './fixtures';
+import { sharedDocument } from './support/shared-document';
+import { expect, test } from './fixtures';
 
 /** The version's own text, without the struck-through text of the current document shown in it. */
 function versionText(preview: Locator): Promise<string> {
@@ -15,15 +15,7 @@ function versionText(preview: Locator): Promise<string> {
 test.beforeEach(() => test.slow());
 
 test('a named version is listed, shown with its differences, and restored for everyone connected', async ({ browser }, info) => {
-  const ada = newAccount('Ada', info.testId);
-  const bo = newAccount('Bo', info.testId);
-  const pageA = await signUpInNewContext(browser, ada);
-  const pageB = await signUpInNewContext(browser, bo);
-  const id = await EditorPage.create(pageA, 'History');
-  const a = new EditorPage(pageA);
-  const b = new EditorPage(pageB);
-  await a.waitSaved();
-  await a.shareWith(bo.email, 'editor');
+  const { id, ada, pageA, pageB, a, b } = await sharedDocument(browser, info.testId, 'History');
 
   await a.focusEnd();
   await pageA.keyboard.type('first draft of the plan');
@@ -81,14 +73,7 @@ test('a named version is listed, shown with its differences, and restored for ev
 });
 
 test('a viewer can look through history but not save or restore', async ({ browser }, info) => {
-  const ada = newAccount('Ada', info.testId);
-  const vi = newAccount('Vi', info.testId);
-  const pageA = await signUpInNewContext(browser, ada);
-  const pageV = await signUpInNewContext(browser, vi);
-  const id = await EditorPage.create(pageA, 'Viewed history');
-  const a = new EditorPage(pageA);
-  await a.waitSaved();
-  await a.shareWith(vi.email, 'viewer');
+  const { id, pageA, pageB: pageV, a, b: v } = await sharedDocument(browser, info.testId, 'Viewed history', 'viewer', 'Vi');
   await a.focusEnd();
   await pageA.keyboard.type('visible words');
   await a.waitSaved();
@@ -97,7 +82,6 @@ test('a viewer can look through history but not save or restore', async ({ brows
   await pageA.getByRole('button', { name: 'Save version' }).click();
   await expect(pageA.getByRole('status').filter({ hasText: 'Saved version' })).toBeVisible();
 
-  const v = new EditorPage(pageV);
   await v.open(id);
   await pageV.getByRole('button', { name: 'History' }).click();
   const panel = pageV.getByRole('complementary', { name: 'Version history' });
