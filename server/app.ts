@@ -41,6 +41,12 @@ export interface CollabServerOptions {
   accessPollMs?: number;
   /** How often live sessions are re-checked for expiry (default 30 s). */
   sessionCheckMs?: number;
+  /**
+   * Boot the compaction worker at start instead of at the first compaction. A production server
+   * does (server/main.ts): booting a worker costs about half a second of CPU, better paid
+   * before serving than in the middle of a busy document's edits. Tests leave it lazy.
+   */
+  prestartWorkers?: boolean;
 }
 
 export interface CollabServer {
@@ -82,11 +88,10 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     compactor: bus ? new LockedCompactor(worker, bus.cmd, () => bus.ready) : worker,
     log,
   });
-  // Commits (and their fsync) run in a worker thread so they never stall the sockets.
   // SQLite commits (and their fsync) run in a worker thread so they never stall the sockets;
   // Postgres commits are asynchronous already.
   const appender = config.storage.kind === 'sqlite' ? new AppendWorker(config.storage.file) : undefined;
-  await appender?.start();
+  await Promise.all([appender?.start(), o.prestartWorkers ? worker.start() : undefined]);
   const writer = new UpdateWriter({ updates: appender ?? storage.updates }, {
     onCommitted: (entries) => {
       metrics.logRows.inc(entries.length);
@@ -100,7 +105,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     unloadDelayMs: config.roomUnloadDelayMs,
     tails: compaction,
     observer: {
-      updateApplied: () => metrics.updates.inc(),
+      updateApplied: (n) => metrics.updates.inc(n),
       acked: (s) => metrics.ackLatency.observe(s),
       presence: (documentId, people) => (cluster ? cluster.setPresence(documentId, people) : live.setPresence(documentId, people)),
     },

@@ -8,7 +8,7 @@ async function main() {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   const storage = await openStorage({ target: config.storage });
-  const server = await startCollabServer({ config, storage, log });
+  const server = await startCollabServer({ config, storage, log, prestartWorkers: true });
   log.info({ port: server.port, origins: config.allowedOrigins, tls: !!config.tls }, `collaboration server listening on port ${server.port}${config.tls ? ' (wss)' : ''}`);
 
   let stopping = false;

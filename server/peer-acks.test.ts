@@ -10,6 +10,16 @@ function deferred() {
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('PeerAcks', () => {
+  it('counts a run of messages at once and numbers them on', async () => {
+    const sent: number[] = [];
+    const acks = new PeerAcks((n) => sent.push(n), () => true);
+    expect(acks.count(3)).toBe(3);
+    expect(acks.count()).toBe(4);
+    acks.after(Promise.resolve(), 4, performance.now());
+    await settle();
+    expect(sent).toEqual([4]);
+  });
+
   it('acknowledges only after the write commits, once per commit, with the highest count', async () => {
     const sent: number[] = [];
     const observed: number[] = [];

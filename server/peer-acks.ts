@@ -21,9 +21,9 @@ export class PeerAcks {
     private readonly observe?: (seconds: number) => void,
   ) {}
 
-  /** Counts an update-bearing message; returns its sequence number. */
-  count(): number {
-    return ++this.received;
+  /** Counts `n` update-bearing messages; returns the sequence number of the last. */
+  count(n = 1): number {
+    return (this.received += n);
   }
 
   /** Acknowledges `seq` (which arrived at `t0`, performance.now()) once `write` has settled. */

@@ -32,8 +32,8 @@ export interface RoomLink {
 
 /** What a room needs from outside: where durable writes go and whom to tell when they fail. */
 export interface RoomDeps {
-  /** Resolves once `update` is committed to the document's update log. */
-  persist(documentId: string, update: Uint8Array): Promise<void>;
+  /** Resolves once `update` (merging `updates` client updates) is committed to the document's update log. */
+  persist(documentId: string, update: Uint8Array, updates?: number): Promise<void>;
   /** Called once when a write failed; the room is unusable afterwards. */
   onFailure(room: Room, error: unknown): void;
   observer?: RoomObserver;
@@ -43,7 +43,8 @@ export interface RoomDeps {
 
 /** Hooks for metrics; the room does not know where the numbers go. */
 export interface RoomObserver {
-  updateApplied(): void;
+  /** `count` client updates were applied (together, in one transaction). */
+  updateApplied(count: number): void;
   /** Seconds from receiving an update-bearing message to sending its acknowledgement. */
   acked(seconds: number): void;
   /** Who is in the document, one entry per account, after every awareness change. */

@@ -1,33 +1,18 @@
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import { canEdit } from '../lib/auth/roles';
-import {
-  ProtocolError,
-  assertNever,
-  decodeAwarenessUpdate,
-  decodeMessage,
-  encodeAwarenessUpdate,
-  encodeMessage,
-  type AwarenessEntry,
-} from '../lib/protocol';
+import { ProtocolError, assertNever, decodeMessage, encodeAwarenessUpdate, encodeMessage, type Message } from '../lib/protocol';
 import type { LivePerson } from '../lib/protocol/live';
-import { peopleIn } from './presence';
 import type { Role } from '../lib/storage/schema';
-import { AwarenessOwners } from './awareness-owners';
 import { PeerAcks } from './peer-acks';
-import type { Identity, Peer } from './peer';
+import type { Peer } from './peer';
 import { REMOTE, STORED, type RoomDeps, type RoomLink, type RoomPhase } from './room-api';
+import { RoomAwareness } from './room-awareness';
 
 export type { RoomDeps, RoomObserver, RoomPhase } from './room-api';
 
 interface PeerState {
   acks: PeerAcks;
   toldReadOnly: boolean;
-}
-
-/** The `user` field the server puts into every awareness state of a connection. */
-export function awarenessUser(identity: Identity) {
-  return { id: identity.userId, name: identity.name, color: identity.color };
 }
 
 /** Yjs encodes "nothing" as two zero varints (no struct clients, no delete-set clients). */
@@ -41,22 +26,26 @@ function isEmptyUpdate(update: Uint8Array): boolean {
  */
 export class Room {
   readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  private readonly presence: RoomAwareness;
   phase: RoomPhase = { kind: 'open' };
   private readonly peers = new Map<Peer, PeerState>();
-  private readonly owners = new AwarenessOwners();
   /** The most recent write; writes settle in order, so this settling means all have. */
   private lastWrite: Promise<void> = Promise.resolve();
   link: RoomLink | undefined;
+  /** Client updates in the transaction being applied (see applyFrom). */
+  private runLength = 1;
 
   constructor(
     readonly documentId: string,
     private readonly deps: RoomDeps,
     stored: Uint8Array[] = [],
   ) {
-    this.awareness.setLocalState(null);
+    this.presence = new RoomAwareness(this.doc, {
+      relay: (frame, origin) => this.relay(frame, origin),
+      link: () => this.link,
+      presence: (people) => this.deps.observer?.presence?.(this.documentId, people),
+    });
     this.doc.on('update', this.onDocUpdate);
-    this.awareness.on('update', this.onAwarenessUpdate);
     this.applyStored(stored);
   }
 
@@ -99,11 +88,8 @@ export class Room {
     this.peers.set(peer, { acks, toldReadOnly: false });
     if (peer.extensions) peer.send(encodeMessage({ type: 'role', role: peer.role }));
     peer.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
-    const states = this.awareness.getStates();
-    if (states.size > 0) {
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]);
-      peer.send(encodeMessage({ type: 'awareness', update }));
-    }
+    const awareness = this.presence.allFrame();
+    if (awareness) peer.send(awareness);
     return true;
   }
 
@@ -124,18 +110,54 @@ export class Room {
     const state = this.peers.get(peer);
     if (!state) return;
     this.peers.delete(peer);
-    const ids = this.owners.release(peer);
-    awarenessProtocol.removeAwarenessStates(this.awareness, ids, peer);
+    this.presence.release(peer);
   }
 
   /**
-   * Handles one frame from `peer`. Throws {@link ProtocolError} when the frame is malformed;
-   * the caller closes that connection, and the room stays consistent for everyone else.
+   * Handles the frames of one socket read from `peer`, in order. A run of document updates is
+   * applied in one Yjs transaction: one update event, so one relay frame per peer, one log row
+   * and one acknowledgement reaction for the run instead of one each per update (a client
+   * catching up or pasting sends many at once). Throws {@link ProtocolError} when a frame is
+   * malformed, after handling the frames before it; the caller closes that connection, and the
+   * room stays consistent for everyone else.
    */
-  receive(peer: Peer, frame: Uint8Array): void {
+  receiveAll(peer: Peer, frames: readonly Uint8Array[]): void {
     const state = this.peers.get(peer);
     if (!state || this.phase.kind !== 'open') return;
-    const m = decodeMessage(frame);
+    let run: Uint8Array[] = [];
+    for (const frame of frames) {
+      let m: Message;
+      try {
+        m = decodeMessage(frame);
+      } catch (e) {
+        this.applyRun(peer, state, run);
+        throw e;
+      }
+      if (m.type === 'sync-update') run.push(m.update);
+      else {
+        run = this.applyRun(peer, state, run);
+        this.handle(peer, state, m);
+      }
+    }
+    this.applyRun(peer, state, run);
+  }
+
+  /** Handles one frame (see receiveAll). */
+  receive(peer: Peer, frame: Uint8Array): void {
+    this.receiveAll(peer, [frame]);
+  }
+
+  /** Applies updates that arrived together; returns a fresh run. */
+  private applyRun(peer: Peer, state: PeerState, updates: Uint8Array[]): Uint8Array[] {
+    if (updates.length === 0) return updates;
+    const first = state.acks.count(updates.length) - updates.length + 1;
+    const t0 = performance.now();
+    this.applyFrom(peer, state, updates);
+    if (peer.extensions) for (let i = 0; i < updates.length; i++) state.acks.after(this.lastWrite, first + i, t0);
+    return [];
+  }
+
+  private handle(peer: Peer, state: PeerState, m: Message): void {
     switch (m.type) {
       case 'sync-step1': {
         let update: Uint8Array;
@@ -147,25 +169,25 @@ export class Room {
         peer.send(encodeMessage({ type: 'sync-step2', update }));
         return;
       }
-      case 'sync-step2':
-      case 'sync-update': {
+      case 'sync-update':
+        this.applyRun(peer, state, [m.update]);
+        return;
+      case 'sync-step2': {
         const seq = state.acks.count();
         const t0 = performance.now();
-        this.applyFrom(peer, state, m.update);
+        this.applyFrom(peer, state, [m.update]);
         // A sync step 2 leaves out what this server already has, yet its acknowledgement covers
         // all of the client's changes: vouch for the ones only another server has stored (or not).
-        if (m.type === 'sync-step2') for (const u of this.link?.takeUnconfirmed() ?? []) this.track(u);
+        for (const u of this.link?.takeUnconfirmed() ?? []) this.track(u);
         if (peer.extensions) state.acks.after(this.lastWrite, seq, t0);
         return;
       }
       case 'awareness':
-        this.applyAwareness(peer, decodeAwarenessUpdate(m.update));
+        this.presence.claim(peer, m.update);
         return;
-      case 'query-awareness': {
-        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]);
-        peer.send(encodeMessage({ type: 'awareness', update }));
+      case 'query-awareness':
+        peer.send(this.presence.allFrame() ?? encodeMessage({ type: 'awareness', update: encodeAwarenessUpdate([]) }));
         return;
-      }
       case 'auth-denied':
       case 'ack':
       case 'role':
@@ -177,8 +199,9 @@ export class Room {
     }
   }
 
-  private applyFrom(peer: Peer, state: PeerState, update: Uint8Array): void {
-    if (isEmptyUpdate(update)) return;
+  private applyFrom(peer: Peer, state: PeerState, run: readonly Uint8Array[]): void {
+    const updates = run.filter((u) => !isEmptyUpdate(u));
+    if (updates.length === 0) return;
     if (!canEdit(peer.role)) {
       if (!state.toldReadOnly) {
         state.toldReadOnly = true;
@@ -187,12 +210,19 @@ export class Room {
       return;
     }
     try {
-      Y.applyUpdate(this.doc, update, peer);
+      // Nested applies join this transaction; what integrated before a bad update is still
+      // stored and relayed when the transaction ends (Yjs cleans up in a finally).
+      this.runLength = updates.length;
+      this.doc.transact(() => {
+        for (const u of updates) Y.applyUpdate(this.doc, u, peer);
+      }, peer);
     } catch (e) {
       this.dropPending();
       throw new ProtocolError(`invalid update: ${(e as Error).message}`);
+    } finally {
+      this.runLength = 1;
     }
-    this.deps.observer?.updateApplied();
+    this.deps.observer?.updateApplied(updates.length);
     this.deps.edited?.(this, peer);
     if (this.dropPending()) throw new ProtocolError('update depends on changes the server does not have; reconnect to resync');
   }
@@ -230,9 +260,7 @@ export class Room {
 
   /** Awareness from another server; states of this server's own connections are never overridden from outside. */
   applyRemoteAwareness(update: Uint8Array): void {
-    if (this.phase.kind !== 'open') return;
-    const kept = this.owners.admitRemote(decodeAwarenessUpdate(update));
-    if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), REMOTE);
+    if (this.phase.kind === 'open') this.presence.applyRemote(update);
   }
 
   /** Applies what storage holds (after a change stored from outside); clients get the difference. */
@@ -252,9 +280,7 @@ export class Room {
 
   /** The awareness states of this server's own connections (for a server that just arrived), or null. */
   localAwareness(): Uint8Array | null {
-    const states = this.awareness.getStates();
-    const ids = this.owners.localIds().filter((id) => states.has(id));
-    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+    return this.presence.local();
   }
 
   /** What a holder of `stateVector` lacks (all content after it, and every deletion). */
@@ -262,15 +288,8 @@ export class Room {
     return Y.encodeStateAsUpdate(this.doc, stateVector);
   }
 
-  /** Applies what `peer` may say about awareness, with `user` stamped from its account. */
-  private applyAwareness(peer: Peer, entries: AwarenessEntry[]): void {
-    const user = awarenessUser(peer.identity);
-    const kept = this.owners.claim(peer, entries).map((e) => (e.state === null ? e : { ...e, state: { ...e.state, user } }));
-    if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), peer);
-  }
-
-  private track(update: Uint8Array): void {
-    const write = this.deps.persist(this.documentId, update);
+  private track(update: Uint8Array, updates = 1): void {
+    const write = this.deps.persist(this.documentId, update, updates);
     // Writes that commit together share a promise (see UpdateWriter.write): watch it once.
     if (write === this.lastWrite) return;
     this.lastWrite = write;
@@ -281,28 +300,19 @@ export class Room {
     if (origin === 'load') return;
     if (origin === REMOTE) this.link?.remoteUpdate(update);
     else if (origin !== STORED) {
-      this.track(update);
+      this.track(update, this.runLength);
       this.link?.localUpdate(update, this.lastWrite);
     }
-    const frame = encodeMessage({ type: 'sync-update', update });
-    for (const p of this.peers.keys()) if (p !== origin) p.send(frame);
+    this.relay(encodeMessage({ type: 'sync-update', update }), origin);
   };
 
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const changed = added.concat(updated, removed);
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    if (origin !== REMOTE) this.link?.localAwareness(update);
-    const frame = encodeMessage({ type: 'awareness', update });
+  private relay(frame: Uint8Array, origin: unknown): void {
     for (const p of this.peers.keys()) if (p !== origin) p.send(frame);
-    this.deps.observer?.presence?.(this.documentId, this.people());
-  };
+  }
 
   /** Everyone present, one entry per account. */
   people(): LivePerson[] {
-    return peopleIn(this.awareness.getStates());
+    return this.presence.people();
   }
 
   /** Tells every connection that opted in to Tandem's extensions the document's new title. */
@@ -329,8 +339,7 @@ export class Room {
     this.phase = { kind: 'closed' };
     this.link = undefined;
     this.doc.off('update', this.onDocUpdate);
-    this.awareness.off('update', this.onAwarenessUpdate);
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.destroy();
   }
 }

@@ -190,7 +190,7 @@ export class RoomRegistry {
    */
   private async read(documentId: string, feed: StoredFeed): Promise<Room> {
     const room = new Room(documentId, {
-      persist: (id, update) => this.writer.write(id, update),
+      persist: (id, update, updates) => this.writer.write(id, update, updates),
       onFailure: (r, error) => this.onFailure(r, error),
       observer: this.options.observer,
       edited: (r, peer) => this.options.versions?.edited(r, peer.identity.userId),

@@ -3,6 +3,8 @@ import type { Appender } from './append-client';
 interface Entry {
   documentId: string;
   data: Uint8Array;
+  /** Client updates merged into `data` (a run applied in one transaction); counts toward compaction. */
+  updates: number;
 }
 
 /** The writes of one document in one batch: they commit together, so they share one promise. */
@@ -32,7 +34,7 @@ export interface WriterOptions {
    * Told about every committed batch, after its writes resolved (the compaction scheduler
    * counts tails with it). Must be cheap and must not throw.
    */
-  onCommitted?: (entries: readonly { documentId: string; data: Uint8Array }[]) => void;
+  onCommitted?: (entries: readonly { documentId: string; data: Uint8Array; updates: number }[]) => void;
 }
 
 /**
@@ -63,13 +65,13 @@ export class UpdateWriter {
    * document that commit together get the same promise (a promise per write was much of the
    * allocation per update under load), so callers may see a promise again.
    */
-  write(documentId: string, data: Uint8Array): Promise<void> {
+  write(documentId: string, data: Uint8Array, updates = 1): Promise<void> {
     let batch = this.batches[this.batches.length - 1];
     if (!batch || batch.entries.length >= this.maxBatch) {
       batch = { entries: [], groups: new Map() };
       this.batches.push(batch);
     }
-    batch.entries.push({ documentId, data });
+    batch.entries.push({ documentId, data, updates });
     let group = batch.groups.get(documentId);
     if (!group) {
       group = newGroup();

@@ -12,6 +12,7 @@ import type { Peer } from './peer';
 import type { Room } from './room';
 import type { RoomRegistry } from './rooms';
 import type { UpgradeDecision } from './upgrade';
+import { binaryFrame, directSocket, socketOf } from './wire-frame';
 
 /** Frames a connection may send before its room has loaded; more means a misbehaving client. */
 const MAX_BUFFERED_FRAMES = 1000;
@@ -26,9 +27,8 @@ const corked = new Set<Duplex>();
  * one per frame. Adds no delay beyond the turn. `ws` corks around each frame too; corking
  * nests, so the socket flushes at our uncork.
  */
-function corkUntilNextTurn(ws: WebSocket): void {
-  const socket = (ws as unknown as { _socket?: Duplex })._socket;
-  if (!socket || corked.has(socket)) return;
+function corkUntilNextTurn(socket: Duplex): void {
+  if (corked.has(socket)) return;
   if (corked.size === 0) setImmediate(uncorkAll);
   corked.add(socket);
   socket.cork();
@@ -37,22 +37,6 @@ function corkUntilNextTurn(ws: WebSocket): void {
 function uncorkAll(): void {
   for (const s of corked) s.uncork();
   corked.clear();
-}
-
-/** The last frame sent and the Buffer over its bytes (see asBuffer). */
-let lastFrame: Uint8Array | undefined;
-let lastBuffer: Buffer | undefined;
-
-/**
- * `ws` wraps every Uint8Array it sends in a new Buffer. A room sends the same frame to every
- * peer in turn, so the wrapper made for the first peer serves the rest of the broadcast.
- */
-function asBuffer(frame: Uint8Array): Buffer {
-  if (frame !== lastFrame) {
-    lastFrame = frame;
-    lastBuffer = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
-  }
-  return lastBuffer!;
 }
 
 /** What every socket binding shares. */
@@ -85,6 +69,8 @@ export class SocketPeer implements Peer, Beating {
   lastReceivedAt = Date.now();
   private room: Room | null = null;
   private buffer: Uint8Array[] | null = [];
+  /** Frames of the current socket read, handed to the room together once the read is parsed. */
+  private inbox: Uint8Array[] = [];
   private closed = false;
   private alive = true;
   private readonly rate: ConnectionRate;
@@ -115,8 +101,11 @@ export class SocketPeer implements Peer, Beating {
   send(frame: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.lastSentAt = Date.now();
-    corkUntilNextTurn(this.ws);
-    this.ws.send(asBuffer(frame));
+    const socket = directSocket(this.ws);
+    if (socket) {
+      corkUntilNextTurn(socket);
+      socket.write(binaryFrame(frame));
+    } else this.ws.send(frame);
     this.ctx.metrics.bytesOut.inc(frame.byteLength);
     if (this.ws.bufferedAmount > this.ctx.config.limits.maxBufferedBytes) {
       // The client reads slower than the document changes; holding more would grow without bound.
@@ -126,7 +115,7 @@ export class SocketPeer implements Peer, Beating {
   }
 
   flush(): void {
-    const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
+    const socket = socketOf(this.ws);
     if (socket && corked.delete(socket)) socket.uncork();
   }
 
@@ -171,7 +160,7 @@ export class SocketPeer implements Peer, Beating {
       this.room = room;
       const pending = this.buffer ?? [];
       this.buffer = null;
-      for (const frame of pending) if (!this.deliver(frame)) return;
+      this.deliver(pending);
     } catch (err) {
       this.ctx.log.error({ conn: this.id, doc: this.documentId, err }, 'could not load document');
       this.close(CloseCode.InternalError, 'could not load document; retry');
@@ -199,16 +188,23 @@ export class SocketPeer implements Peer, Beating {
       else this.buffer.push(frame);
       return;
     }
-    this.deliver(frame);
+    // ws emits every message of a read before returning; the room gets them all at once.
+    if (this.inbox.push(frame) === 1) queueMicrotask(this.drain);
   }
 
-  /** Hands one frame to the room; a malformed frame closes only this connection. */
-  private deliver(frame: Uint8Array): boolean {
-    if (!this.room || this.closed) return false;
-    this.ctx.metrics.frames.inc();
+  private readonly drain = (): void => {
+    const frames = this.inbox;
+    if (frames.length === 0) return;
+    this.inbox = [];
+    this.deliver(frames);
+  };
+
+  /** Hands frames to the room; a malformed frame closes only this connection. */
+  private deliver(frames: Uint8Array[]): void {
+    if (!this.room || this.closed) return;
+    this.ctx.metrics.frames.inc(frames.length);
     try {
-      this.room.receive(this, frame);
-      return true;
+      this.room.receiveAll(this, frames);
     } catch (err) {
       if (err instanceof ProtocolError) {
         this.ctx.log.warn({ conn: this.id, doc: this.documentId, reason: err.message }, 'malformed frame; closing connection');
@@ -217,12 +213,12 @@ export class SocketPeer implements Peer, Beating {
         this.ctx.log.error({ conn: this.id, doc: this.documentId, err }, 'failed to handle frame');
         this.close(CloseCode.InternalError, 'internal error');
       }
-      return false;
     }
   }
 
   private onClose(code: number): void {
     if (this.closed) return;
+    this.drain(); // defensive: ws emits close after the read it came in, but nothing sent may be lost
     this.closed = true;
     this.ctx.metrics.closed.inc({ code: String(code) });
     this.ctx.log.debug({ conn: this.id, doc: this.documentId, code }, 'connection closed');

@@ -80,6 +80,21 @@ describe('CompactionScheduler', () => {
     await scheduler.close();
   });
 
+  it('counts the client updates a row merges, not rows', async () => {
+    const { scheduler, writer } = setup({ afterUpdates: 50, afterBytes: 1 << 30 });
+    const d = await newDoc();
+    // Two rows standing for 49 updates (runs applied in one transaction each): no compaction yet.
+    await writer.write(d.id, Y.mergeUpdates(d.edit(30)), 30);
+    await writer.write(d.id, Y.mergeUpdates(d.edit(19)), 19);
+    await scheduler.idle();
+    expect(scheduler.stats.compactions).toBe(0);
+    await writer.write(d.id, d.edit(1)[0]);
+    await scheduler.idle();
+    expect(scheduler.stats).toMatchObject({ compactions: 1, rowsFolded: 3 });
+    expect(await storedText(d.id)).toBe(d.text());
+    await scheduler.close();
+  });
+
   it('compacts a document once its tail reaches the byte threshold', async () => {
     const { scheduler, writer } = setup({ afterUpdates: 1_000_000, afterBytes: 8192 });
     const d = await newDoc();

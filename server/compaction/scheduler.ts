@@ -74,13 +74,14 @@ export class CompactionScheduler {
   }
 
   /** Updates were committed to the log. Called by the writer after every commit. */
-  noteAppended(entries: readonly { documentId: string; data: Uint8Array }[]): void {
+  noteAppended(entries: readonly { documentId: string; data: Uint8Array; updates?: number }[]): void {
     if (this.stopped) return;
     const touched = new Set<string>();
     for (const e of entries) {
       let t = this.tails.get(e.documentId);
       if (!t) this.tails.set(e.documentId, (t = { count: 0, bytes: 0 }));
-      t.count += 1;
+      // A row may merge many client updates (applied together); what a load replays is those.
+      t.count += e.updates ?? 1;
       t.bytes += e.data.length;
       touched.add(e.documentId);
     }

@@ -20,6 +20,11 @@ export class CompactionWorker implements Compactor {
     this.jobs = new JobWorker('compaction worker', new URL('./worker-boot.mjs', import.meta.url), config);
   }
 
+  /** Boots the worker now instead of at the first compaction (see CollabServerOptions.prestartWorkers). */
+  start(): Promise<void> {
+    return this.jobs.start();
+  }
+
   run(documentId: string): Promise<CompactionOutcome> {
     return this.jobs.run(documentId);
   }

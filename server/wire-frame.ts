@@ -1,0 +1,61 @@
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+
+/**
+ * Prepared WebSocket frames for broadcasts. `ws` frames a message anew for every socket it is
+ * sent to: a header allocation, two writes and a cork/uncork per peer. A room sends the same
+ * message to every peer, so the frame (header and payload in one Buffer) is built once and the
+ * same bytes are written to each socket, which is what a raw relay's kernel work costs and
+ * little more. Server-to-client frames are never masked (RFC 6455 §5.1), so they are the same
+ * for every client.
+ */
+
+/** The last payload framed and its frame: a broadcast asks for the same payload once per peer. */
+let lastPayload: Uint8Array | undefined;
+let lastFrame: Buffer | undefined;
+
+/** One final, unmasked binary frame (RFC 6455 §5.2) carrying `payload`. */
+export function binaryFrame(payload: Uint8Array): Buffer {
+  if (payload === lastPayload) return lastFrame!;
+  const n = payload.byteLength;
+  const header = n < 126 ? 2 : n < 65536 ? 4 : 10;
+  const out = Buffer.allocUnsafe(header + n);
+  out[0] = 0x82; // FIN + opcode 2 (binary)
+  if (n < 126) out[1] = n;
+  else if (n < 65536) {
+    out[1] = 126;
+    out.writeUInt16BE(n, 2);
+  } else {
+    out[1] = 127;
+    out.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+    out.writeUInt32BE(n >>> 0, 6);
+  }
+  out.set(payload, header);
+  lastPayload = payload;
+  lastFrame = out;
+  return out;
+}
+
+/** The parts of `ws`'s WebSocket a direct write needs (private in its typings; stable since ws 8.0). */
+interface WsInternals {
+  _socket?: Duplex;
+  _sender?: { _state: number; _queue: unknown[] };
+}
+
+/** The TCP socket under `ws` (undefined before it connects). */
+export function socketOf(ws: WebSocket): Duplex | undefined {
+  return (ws as unknown as WsInternals)._socket;
+}
+
+/**
+ * The socket under `ws` when a frame may be written to it directly: `ws`'s own sender has
+ * nothing queued (it queues only while compressing or reading a Blob, which this server never
+ * does: compression is off), so bytes written now keep their place in the stream. Otherwise
+ * null, and the caller sends through `ws`.
+ */
+export function directSocket(ws: WebSocket): Duplex | null {
+  const w = ws as unknown as WsInternals;
+  const sender = w._sender;
+  if (!w._socket || !sender || sender._state !== 0 || sender._queue.length > 0) return null;
+  return w._socket;
+}
