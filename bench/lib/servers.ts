@@ -53,7 +53,7 @@ export async function startServer(kind: ServerKind, dataDir: string, docs: numbe
   }
   switch (kind) {
     case 'tandem':
-      [cmd, args] = [process.execPath, ['--conditions=react-server', '--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), path.join(BENCH_DIR, 'servers/tandem.ts'), dataDir, String(docs)]];
+      [cmd, args] = [process.execPath, ['--conditions=react-server', '--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), path.join(BENCH_DIR, 'servers/tandem.ts'), dataDir, String(docs)]];
       break;
     case 'hocuspocus':
       [cmd, args] = [NODE22, [path.join(BENCH_DIR, 'servers/hocuspocus.mjs'), dataDir]];
@@ -80,6 +80,7 @@ export async function startServer(kind: ServerKind, dataDir: string, docs: numbe
     const timer = setTimeout(() => reject(new Error(`${kind} did not start within 60 s: ${err}`)), 60_000);
     proc.stdout!.on('data', (d) => {
       out += d;
+      if (process.env.BENCH_SERVER_LOG) fs.appendFileSync(process.env.BENCH_SERVER_LOG, `[${kind} stdout] ${d}`);
       const m = /READY (.*)\n/.exec(out);
       if (m) {
         clearTimeout(timer);

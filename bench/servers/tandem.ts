@@ -50,7 +50,7 @@ async function main() {
     process.stdout.write('READY {}\n');
     process.exit(0);
   }
-  const server = await startCollabServer({ config, storage, log, port: 0 });
+  const server = await startCollabServer({ config, storage, log, port: 0, prestartWorkers: true });
   process.stdout.write(`READY ${JSON.stringify({ url: `ws://127.0.0.1:${server.port}`, docs: fixture.docs, cookie: fixture.cookie, origin: ORIGIN })}\n`);
   let stopping = false;
   const stop = async () => {
