@@ -67,12 +67,8 @@ function cachingPrepare(raw: BetterSqlite3.Database): SqliteDatabase {
   };
 }
 
-/**
- * Opens the SQLite file with the settings durability depends on: WAL so the app and the
- * collaboration server read while the other writes, `synchronous=FULL` so a commit is on disk
- * when it returns, foreign keys so deleting a document deletes its content.
- */
-export function openSqlite(file: string): Connection {
+/** The SQLite file opened with the settings below, for code that runs statements itself (the append worker). */
+export function openRawSqlite(file: string): BetterSqlite3.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
@@ -80,6 +76,16 @@ export function openSqlite(file: string): Connection {
   raw.pragma('foreign_keys = ON');
   // Two processes share the file; wait for the other's write lock instead of failing.
   raw.pragma('busy_timeout = 5000');
+  return raw;
+}
+
+/**
+ * Opens the SQLite file with the settings durability depends on: WAL so the app and the
+ * collaboration server read while the other writes, `synchronous=FULL` so a commit is on disk
+ * when it returns, foreign keys so deleting a document deletes its content.
+ */
+export function openSqlite(file: string): Connection {
+  const raw = openRawSqlite(file);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingPrepare(raw) }) });
   return {
     db,
