@@ -23,6 +23,8 @@ const ROW_OVERHEAD_BYTES = 200;
 export interface LoadedTail {
   count: number;
   bytes: number;
+  /** Bytes of the snapshot the tail follows (0 without one). */
+  snapshotBytes: number;
 }
 
 function heldBytes(chunk: StoredChunk): number {
@@ -37,7 +39,7 @@ function heldBytes(chunk: StoredChunk): number {
  * event loop between them, and hands each chunk to `feed` as soon as it is read.
  */
 export async function fillRoom(room: Room, chunks: AsyncIterable<StoredChunk>, feed: StoredFeed): Promise<LoadedTail> {
-  const tail: LoadedTail = { count: 0, bytes: 0 };
+  const tail: LoadedTail = { count: 0, bytes: 0, snapshotBytes: 0 };
   let sliceStart = performance.now();
   const breathe = async () => {
     if (performance.now() - sliceStart < LOAD_SLICE_MS) return;
@@ -46,8 +48,10 @@ export async function fillRoom(room: Room, chunks: AsyncIterable<StoredChunk>, f
   };
   const apply = async (chunk: StoredChunk) => {
     if (chunk.kind === 'snapshot') {
+      tail.snapshotBytes = 0;
       for (const segment of chunk.updates) {
         room.applyStored([segment]);
+        tail.snapshotBytes += segment.length;
         await breathe();
       }
       // A snapshot after rows means a compaction ran during the load and folded (most of)

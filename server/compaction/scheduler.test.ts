@@ -92,6 +92,33 @@ describe('CompactionScheduler', () => {
     await scheduler.idle();
     expect(scheduler.stats).toMatchObject({ compactions: 1, rowsFolded: 3 });
     expect(await storedText(d.id)).toBe(d.text());
+    // The count drops by the 50 updates folded, not by the 3 rows: 49 more do not compact again.
+    await writer.write(d.id, Y.mergeUpdates(d.edit(49)), 49);
+    await scheduler.idle();
+    expect(scheduler.stats.compactions).toBe(1);
+    await scheduler.close();
+  });
+
+  it('waits for a tail of half the snapshot\'s size before rewriting a big snapshot', async () => {
+    const { scheduler, writer } = setup({ afterUpdates: 10, afterBytes: 1 << 30 });
+    const d = await newDoc();
+    await writer.write(d.id, d.edit(1, 20_000)[0]);
+    await Promise.all(d.edit(9).map((u) => writer.write(d.id, u)));
+    await scheduler.idle();
+    expect(scheduler.stats.compactions).toBe(1);
+    const snapshot = scheduler.stats.lastSnapshotBytes;
+    expect(snapshot).toBeGreaterThan(20_000);
+    // Ten one-character updates reach the count, but are far from half the snapshot's bytes.
+    const small = d.edit(10);
+    await Promise.all(small.map((u) => writer.write(d.id, u)));
+    await scheduler.idle();
+    expect(scheduler.stats.compactions).toBe(1);
+    // Enough of them to pass half the snapshot: compacted, and nothing lost.
+    const each = small.reduce((n, u) => n + u.length, 0) / small.length;
+    await Promise.all(d.edit(Math.ceil(snapshot / 2 / each)).map((u) => writer.write(d.id, u)));
+    await scheduler.idle();
+    expect(scheduler.stats.compactions).toBe(2);
+    expect(await storedText(d.id)).toBe(d.text());
     await scheduler.close();
   });
 
