@@ -99,7 +99,7 @@ describe('CompactionScheduler', () => {
     await scheduler.close();
   });
 
-  it('waits for a tail of half the snapshot\'s size before rewriting a big snapshot', async () => {
+  it('waits for a tail of a quarter of the snapshot\'s size before rewriting a big snapshot', async () => {
     const { scheduler, writer } = setup({ afterUpdates: 10, afterBytes: 1 << 30 });
     const d = await newDoc();
     await writer.write(d.id, d.edit(1, 20_000)[0]);
@@ -108,14 +108,14 @@ describe('CompactionScheduler', () => {
     expect(scheduler.stats.compactions).toBe(1);
     const snapshot = scheduler.stats.lastSnapshotBytes;
     expect(snapshot).toBeGreaterThan(20_000);
-    // Ten one-character updates reach the count, but are far from half the snapshot's bytes.
+    // Ten one-character updates reach the count, but are far from a quarter of the snapshot's bytes.
     const small = d.edit(10);
     await Promise.all(small.map((u) => writer.write(d.id, u)));
     await scheduler.idle();
     expect(scheduler.stats.compactions).toBe(1);
-    // Enough of them to pass half the snapshot: compacted, and nothing lost.
+    // Enough of them to pass a quarter of the snapshot: compacted, and nothing lost.
     const each = small.reduce((n, u) => n + u.length, 0) / small.length;
-    await Promise.all(d.edit(Math.ceil(snapshot / 2 / each)).map((u) => writer.write(d.id, u)));
+    await Promise.all(d.edit(Math.ceil(snapshot / 4 / each) + 1).map((u) => writer.write(d.id, u)));
     await scheduler.idle();
     expect(scheduler.stats.compactions).toBe(2);
     expect(await storedText(d.id)).toBe(d.text());
