@@ -57,9 +57,10 @@ export async function fanout(t: Target, subscribers: number, seconds: number): P
 }
 
 /**
- * ingest-b4: one client sends the whole B4 trace as fast as the server relays it (at most
- * `window` updates in flight, counted at an observer in the same room). Tandem also
- * acknowledges each update durably; ack latency is from send to the covering ack.
+ * ingest-b4: one client sends the whole B4 trace as fast as the server takes it: at most
+ * `window` updates in flight, that is sent but not yet relayed to an observer in the same room
+ * (on Tandem, or not yet durably acknowledged: it promises both). Ack latency is from send to
+ * the covering ack.
  */
 export async function ingest(t: Target, window: number): Promise<Metrics> {
   const updates = b4Updates();
@@ -79,11 +80,17 @@ export async function ingest(t: Target, window: number): Promise<Metrics> {
   const check = () => {
     if (received >= N && (!tandem || lastAck >= writer.sentUpdates)) finish();
   };
+  // An update is taken once relayed, and on Tandem once durably acknowledged too: at most
+  // `window` updates are between the client and that point (acks count from `ackBase`).
+  let ackBase = 0;
+  /** Set when the measured replay starts (acks of the initial sync come before it). */
+  let counting = false;
+  const taken = () => (tandem ? Math.min(received, lastAck - ackBase) : received);
   const pump = () => {
-    if (sent >= N || sent - received >= window) return;
+    if (!counting || sent >= N || sent - taken() >= window) return;
     writer.burst(() => {
       const now = performance.now();
-      while (sent < N && sent - received < window) {
+      while (sent < N && sent - taken() < window) {
         const ord = writer.sendUpdate(updates[sent++]);
         if (ord < sendTimes.length) sendTimes[ord] = now;
       }
@@ -91,7 +98,6 @@ export async function ingest(t: Target, window: number): Promise<Metrics> {
   };
   // Hocuspocus merges broadcasts, so its progress is its per-update SyncStatus reply instead.
   const hocus = t.server === 'hocuspocus';
-  let counting = false;
   const progress = (at: number) => {
     if (!counting) return;
     received++;
@@ -118,6 +124,7 @@ export async function ingest(t: Target, window: number): Promise<Metrics> {
       for (let k = lastAck + 1; k <= n && k < sendTimes.length; k++) if (sendTimes[k]) ackLat.push(at - sendTimes[k]);
       lastAck = n;
       lastAckAt = at;
+      pump();
       check();
     },
     onSyncStatus: (at) => progress(at),
@@ -126,6 +133,7 @@ export async function ingest(t: Target, window: number): Promise<Metrics> {
   await sleep(200);
   // Tandem: the writer's empty sync step 2 is acknowledged too; wait for it so ack n maps to send n.
   if (tandem) while (lastAck < writer.sentUpdates) await sleep(5);
+  ackBase = lastAck;
   const cpu0 = cpuOf(t);
   const t0 = performance.now();
   counting = true;
