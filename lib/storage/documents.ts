@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { newId } from '../ids';
 import { recordAccessEvent } from './events';
+import { precompiled } from './precompiled';
 import { linkRole, strongest } from './roles';
 import type { Database, LinkAccess, Role } from './schema';
 
@@ -35,8 +36,34 @@ export interface Access {
   via: Via | null;
 }
 
+interface AccessRow {
+  id: string;
+  title: string;
+  created_at: number;
+  updated_at: number;
+  link_access: LinkAccess;
+  member_role: Role | null;
+  granted: string | null;
+  invite_role: Role | null;
+}
+
 export class Documents {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** A document and what one user may do with it (every WebSocket upgrade and page asks). */
+  private readonly accessQuery: (...args: [string, string]) => CompiledQuery;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.accessQuery = precompiled(this.db, 2, (id: string, userId: string) =>
+      this.db
+        .selectFrom('documents as d')
+        .leftJoin('members as m', (j) => j.onRef('m.document_id', '=', 'd.id').on('m.user_id', '=', userId))
+        .leftJoin('link_grants as g', (j) => j.onRef('g.document_id', '=', 'd.id').on('g.user_id', '=', userId))
+        .select([
+          'd.id', 'd.title', 'd.created_at', 'd.updated_at', 'd.link_access', 'm.role as member_role', 'g.user_id as granted',
+          (eb) => eb.selectFrom('invites as i').innerJoin('users as u', 'u.email', 'i.email').select('i.role').whereRef('i.document_id', '=', 'd.id').where('u.id', '=', userId).as('invite_role'),
+        ])
+        .where('d.id', '=', id),
+    );
+  }
 
   /** Creates a document owned by `ownerId`. */
   /**
@@ -59,16 +86,7 @@ export class Documents {
    * email, and a link grant while the link is on. Undefined when the document does not exist.
    */
   async access(id: string, userId: string): Promise<Access | undefined> {
-    const r = await this.db
-      .selectFrom('documents as d')
-      .leftJoin('members as m', (j) => j.onRef('m.document_id', '=', 'd.id').on('m.user_id', '=', userId))
-      .leftJoin('link_grants as g', (j) => j.onRef('g.document_id', '=', 'd.id').on('g.user_id', '=', userId))
-      .select([
-        'd.id', 'd.title', 'd.created_at', 'd.updated_at', 'd.link_access', 'm.role as member_role', 'g.user_id as granted',
-        (eb) => eb.selectFrom('invites as i').innerJoin('users as u', 'u.email', 'i.email').select('i.role').whereRef('i.document_id', '=', 'd.id').where('u.id', '=', userId).as('invite_role'),
-      ])
-      .where('d.id', '=', id)
-      .executeTakeFirst();
+    const [r] = (await this.db.executeQuery<AccessRow>(this.accessQuery(id, userId))).rows;
     if (!r) return undefined;
     const document = { id: r.id, title: r.title, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), linkAccess: r.link_access };
     const viaLink = r.granted ? linkRole(r.link_access) : null;

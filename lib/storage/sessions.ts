@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { hashSecret, newId } from '../ids';
 import { recordAccessEvent } from './events';
+import { precompiled } from './precompiled';
 import type { Database } from './schema';
 import type { PublicUser } from './users';
 
@@ -17,8 +18,29 @@ export interface SessionInfo {
  */
 const TOUCH_EVERY_MS = 60_000;
 
+interface SessionRow {
+  id: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  user_id: string;
+  email: string;
+  name: string;
+}
+
 export class Sessions {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** The session and account behind a token hash (every WebSocket upgrade asks). */
+  private readonly byTokenHash: (...args: [string]) => CompiledQuery;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.byTokenHash = precompiled(this.db, 1, (tokenHash: string) =>
+      this.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select(['sessions.id as id', 'sessions.created_at', 'sessions.last_used_at', 'sessions.expires_at', 'users.id as user_id', 'users.email', 'users.name'])
+        .where('sessions.token_hash', '=', tokenHash),
+    );
+  }
 
   /** Stores a new session for `token` (only its hash is kept). */
   async create(input: { userId: string; token: string; now: number; maxAgeMs: number }): Promise<SessionInfo & { id: string }> {
@@ -37,12 +59,7 @@ export class Sessions {
    * absolute expiry. Refreshes the idle clock (throttled, see TOUCH_EVERY_MS).
    */
   async resolve(token: string, now: number, idleMs: number): Promise<SessionInfo | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['sessions.id as id', 'sessions.created_at', 'sessions.last_used_at', 'sessions.expires_at', 'users.id as user_id', 'users.email', 'users.name'])
-      .where('sessions.token_hash', '=', hashSecret(token))
-      .executeTakeFirst();
+    const [row] = (await this.db.executeQuery<SessionRow>(this.byTokenHash(hashSecret(token)))).rows;
     if (!row) return undefined;
     const lastUsed = Number(row.last_used_at);
     const expiresAt = Number(row.expires_at);
