@@ -1,4 +1,5 @@
 import { openStorage } from '../lib/storage';
+import { buildServer } from '../scripts/build-server';
 import { ensureBuild } from '../scripts/run';
 import { e2eEnv, spawnApp, spawnCollab, waitForUrl, writeServers } from './support/servers';
 
@@ -8,6 +9,7 @@ import { e2eEnv, spawnApp, spawnCollab, waitForUrl, writeServers } from './suppo
  */
 export default async function globalSetup() {
   await ensureBuild();
+  await buildServer();
   const { dataDir, appPort, collabPort } = e2eEnv();
   // Migrate once, before either process opens the database.
   await (await openStorage({ sqliteFile: `${dataDir}/tandem.db` })).close();

@@ -4,8 +4,10 @@
  * stops, the other is stopped too. `--dev` runs both in watch mode instead.
  */
 import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../lib/config';
 import { openStorage } from '../lib/storage';
+import { buildServer, SERVER_BUILD_DIR } from './build-server';
 import { ensureBuild, startChild, webAppArgs } from './run';
 
 async function main() {
@@ -23,7 +25,10 @@ async function main() {
   // Migrate once here, so the two processes never race to create the schema.
   const storage = await openStorage({ target: config.storage });
   await storage.close();
-  if (!dev) await ensureBuild();
+  if (!dev) {
+    await ensureBuild();
+    await buildServer();
+  }
 
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   const children: ChildProcess[] = [
@@ -32,7 +37,7 @@ async function main() {
     startChild(
       'collab',
       process.execPath,
-      ['--conditions=react-server', '--import', 'tsx', ...(dev ? ['--watch'] : []), 'server/main.ts'],
+      ['--conditions=react-server', ...(dev ? ['--import', 'tsx', '--watch', 'server/main.ts'] : [path.join(SERVER_BUILD_DIR, 'main.mjs')])],
       env,
     ),
   ];

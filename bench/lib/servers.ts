@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { buildServer } from '../../scripts/build-server';
 import { cpuMs } from './proc';
 import type { Target } from '../load/conn';
 
@@ -12,6 +13,16 @@ export const SERVERS: ServerKind[] = ['tandem', 'hocuspocus', 'y-websocket', 'ra
 export const BENCH_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const ROOT_DIR = path.resolve(BENCH_DIR, '..');
 export const NODE22 = path.join(BENCH_DIR, 'node_modules/node/bin/node');
+
+/**
+ * Tandem runs bundled, as `npm start` runs it (scripts/build-server.ts), from the repository's
+ * .build (its packages resolve from the repository's node_modules, not bench/'s). Built once
+ * per bench process.
+ */
+const TANDEM_BUILD = path.join(ROOT_DIR, '.build', 'bench-server');
+const TANDEM_ENTRY = path.join(TANDEM_BUILD, 'tandem.mjs');
+let built: Promise<void> | undefined;
+const tandemBuild = () => (built ??= buildServer(TANDEM_BUILD, { name: 'tandem', entry: path.join(BENCH_DIR, 'servers/tandem.ts') }));
 
 /** taskset pins the server to core 0 and the load generator to core 1 when there are two or more cores. */
 const canPin = os.cpus().length >= 2 && fs.existsSync('/usr/bin/taskset');
@@ -45,15 +56,16 @@ export async function startServer(kind: ServerKind, dataDir: string, docs: numbe
   let args: string[];
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
   let port = 0;
+  if (kind === 'tandem') await tandemBuild();
   if (kind === 'tandem' && !fs.existsSync(path.join(dataDir, 'bench-fixture.json'))) {
     // Accounts and documents are created by a separate process first, as the app would.
-    const setup = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(BENCH_DIR, 'servers/tandem.ts'), dataDir, String(docs), '--setup'], { cwd: ROOT_DIR, env, stdio: 'ignore' });
+    const setup = spawn(process.execPath, ['--conditions=react-server', TANDEM_ENTRY, dataDir, String(docs), '--setup'], { cwd: ROOT_DIR, env, stdio: 'ignore' });
     const code = await new Promise((res) => setup.once('exit', res));
     if (code !== 0) throw new Error(`tandem fixture setup exited with ${code}`);
   }
   switch (kind) {
     case 'tandem':
-      [cmd, args] = [process.execPath, ['--conditions=react-server', '--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), path.join(BENCH_DIR, 'servers/tandem.ts'), dataDir, String(docs)]];
+      [cmd, args] = [process.execPath, ['--conditions=react-server', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), TANDEM_ENTRY, dataDir, String(docs)]];
       break;
     case 'hocuspocus':
       [cmd, args] = [NODE22, [path.join(BENCH_DIR, 'servers/hocuspocus.mjs'), dataDir]];

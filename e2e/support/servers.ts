@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SERVER_BUILD_DIR } from '../../scripts/build-server';
 import { webAppArgs } from '../../scripts/run';
 
 /** Ports, data directory and process ids of the servers the end-to-end run uses. */
@@ -63,8 +64,9 @@ export function spawnLogged(name: string, cmd: string, args: string[], o: { data
   return child.pid!;
 }
 
+/** The collaboration server exactly as `npm start` runs it (the bundle global-setup built). */
 export function spawnCollab(o?: { dataDir: string; env: NodeJS.ProcessEnv }): number {
-  return spawnLogged('collab', process.execPath, ['--conditions=react-server', '--import', 'tsx', 'server/main.ts'], o);
+  return spawnLogged('collab', process.execPath, ['--conditions=react-server', path.join(SERVER_BUILD_DIR, 'main.mjs')], o);
 }
 
 /** The web app exactly as `npm start` runs it (web/main.ts around the production build). */
