@@ -10,7 +10,8 @@ import { B4_TRACE, TRACE_TEXT, TRACES_DIR, readTrace, replay, requireTraces, tra
 export { TRACE_TEXT, TRACES_DIR };
 export const CLOWNSCHOOL_TRACE = path.join(TRACES_DIR, 'clownschool_flat.json.gz');
 export const B4_FINAL_LENGTH = 104_852;
-const CACHE = path.join(path.dirname(new URL(import.meta.url).pathname), '../.cache');
+/** Set for the bundled load generator, whose import.meta.url is the bundle's (see load-process.ts). */
+export const CACHE = process.env.TANDEM_BENCH_CACHE ?? path.join(path.dirname(new URL(import.meta.url).pathname), '../.cache');
 
 function writeFrames(file: string, frames: Uint8Array[]) {
   fs.mkdirSync(CACHE, { recursive: true });
