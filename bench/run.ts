@@ -31,7 +31,14 @@ interface Step {
   ids: string[];
   /** Rounds for this step when not the default (the quick run replays B4 once per server). */
   rounds?: number;
-  run(kind: ServerKind, dir: string): Promise<Record<string, Metrics>>;
+  /** Starts and stops its servers itself (a fresh server per round). */
+  run?(kind: ServerKind, dir: string): Promise<Record<string, Metrics>>;
+  /**
+   * Or: each server is started once, with `docs` documents, and serves every round of the step
+   * (a fresh document per round). Servers are not started and stopped a dozen times (most of a
+   * quick run's time), and a server that has been up a while is what production runs.
+   */
+  shared?: { docs: number; round(r: Running, round: number): Promise<Record<string, Metrics>> };
 }
 
 const load = (r: Running, job: Job, timeoutMs?: number) => runLoad(r.target, job, timeoutMs);
@@ -45,9 +52,12 @@ async function withServer<T>(kind: ServerKind, dir: string, docs: number, f: (r:
   }
 }
 
+/** The target with only the document of `round` (scenarios use the first document). */
+const docOf = (r: Running, round: number) => ({ ...r, target: { ...r.target, docs: [r.target.docs[round % r.target.docs.length]] } });
+
 const fanout = (n: number, seconds: number): Step => ({
   ids: [`fanout-${n}`],
-  run: (kind, dir) => withServer(kind, dir, 1, async (r) => ({ [`fanout-${n}`]: await load(r, { kind: 'fanout', subscribers: n, seconds }) })),
+  shared: { docs: RUNS, round: async (r, round) => ({ [`fanout-${n}`]: await load(docOf(r, round), { kind: 'fanout', subscribers: n, seconds }) }) },
 });
 
 /** ingest-b4 seeds the document cold-b4 then joins after a restart (raw-ws stores nothing). */
@@ -138,11 +148,26 @@ async function main() {
   const failures: string[] = [];
   for (const step of steps) {
     if (only && !step.ids.some((id) => only.includes(id))) continue;
+    const shared = new Map<ServerKind, Running>();
+    if (step.shared) {
+      for (const kind of servers) {
+        try {
+          shared.set(kind, await startServer(kind, path.join(TMP, `${step.ids[0]}-${kind}`), step.shared.docs));
+        } catch (e) {
+          failures.push(`${step.ids.join('+')} ${kind}: ${(e as Error).message}`);
+          log(`FAILED ${failures.at(-1)}`);
+        }
+      }
+    }
     for (const [round, order] of interleave(servers, step.rounds ?? RUNS).entries()) {
       for (const kind of order) {
         const dir = path.join(TMP, `${step.ids[0]}-${kind}-${round}`);
+        const running = shared.get(kind);
         try {
-          const res = await step.run(kind, dir);
+          if (step.shared && !running) continue;
+          const res = running ? await step.shared!.round(running, round) : await step.run!(kind, dir);
+          // Its trailing work (debounced stores, compactions) must not land in the next server's round.
+          if (running) await quiesce(running);
           for (const [id, m] of Object.entries(res)) {
             const key = `${id}\t${kind}`;
             samples.set(key, [...(samples.get(key) ?? []), m]);
@@ -152,9 +177,13 @@ async function main() {
           failures.push(`${step.ids.join('+')} ${kind} round ${round + 1}: ${(e as Error).message}`);
           log(`FAILED ${failures.at(-1)}`);
         } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
+          if (!running) fs.rmSync(dir, { recursive: true, force: true });
         }
       }
+    }
+    for (const r of shared.values()) {
+      await stopServer(r);
+      fs.rmSync(r.dataDir, { recursive: true, force: true });
     }
   }
   const rows: Row[] = [...samples.entries()].map(([key, runs]) => {
