@@ -4,6 +4,14 @@ const nextConfig = {
   serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'pino', 'pg'],
   poweredByHeader: false,
   reactStrictMode: true,
+  turbopack: {
+    // lib0 names Node's Buffer in code browsers never run; see lib/client/no-buffer.ts.
+    resolveAlias: {
+      buffer: { browser: './lib/client/no-buffer.ts' },
+      'node:buffer': { browser: './lib/client/no-buffer.ts' },
+      'next/dist/compiled/buffer': { browser: './lib/client/no-buffer.ts' },
+    },
+  },
   async headers() {
     return [
       {

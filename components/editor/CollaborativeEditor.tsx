@@ -2,16 +2,20 @@
 
 import type { Editor } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
-import CollaborationCaret from '@tiptap/extension-collaboration-caret';
-import { EditorContent, useEditor } from '@tiptap/react';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type RefObject } from 'react';
 import type { CollabConnection } from '@/lib/client/provider';
-import { schemaExtensions } from '@/lib/editor/extensions';
+import { schemaExtensionsWith } from '@/lib/editor/schema-base';
+import { lazyPart } from '../lazy-part';
+import { collaborationCarets } from './carets';
 import { editingExtensions, linkShortcut } from './editor-extensions';
 import { useRenderCount } from './render-count';
-import { ImageDialog } from './toolbar/ImageDialog';
-import { LinkDialog } from './toolbar/LinkDialog';
+import { tableNodes } from './table/table-node';
+import { useTiptapEditor } from './use-editor';
 import { Toolbar, type ToolbarDialog } from './toolbar/Toolbar';
+
+// Loaded when first opened, not with the page.
+const LinkDialog = lazyPart(() => import('./toolbar/LinkDialog').then((m) => m.LinkDialog));
+const ImageDialog = lazyPart(() => import('./toolbar/ImageDialog').then((m) => m.ImageDialog));
 
 export interface EditorUser {
   id: string;
@@ -38,30 +42,28 @@ function renderCaret(user: Record<string, string>): HTMLElement {
  * transactions do not re-render React, so typing stays cheap in long documents; the toolbar
  * subscribes to just the bits it shows.
  */
-export function useCollaborativeEditor(conn: CollabConnection, user: EditorUser, editable: boolean, openDialog: (d: ToolbarDialog) => void): Editor | null {
-  const editor = useEditor(
-    {
+function useCollaborativeEditor(conn: CollabConnection, user: EditorUser, editable: boolean, openDialog: (d: ToolbarDialog) => void): [Editor | null, RefObject<HTMLDivElement | null>] {
+  const [editor, mount] = useTiptapEditor(
+    () => ({
       extensions: [
-        ...schemaExtensions(),
+        ...schemaExtensionsWith(tableNodes()),
         ...editingExtensions(),
         linkShortcut(() => openDialog('link')),
         Collaboration.configure({ document: conn.provider.doc }),
-        CollaborationCaret.configure({ provider: conn.provider, user: { id: user.id, name: user.name, color: user.color }, render: renderCaret }),
+        collaborationCarets(conn.provider.awareness, { id: user.id, name: user.name, color: user.color }, renderCaret),
       ],
       editable,
-      immediatelyRender: false,
-      shouldRerenderOnTransaction: false,
       editorProps: {
         attributes: { id: 'document-text', 'aria-label': 'Document text', 'aria-multiline': 'true', role: 'textbox', 'data-testid': 'editor' },
       },
-    },
+    }),
     [conn],
   );
   // The role can change while the page is open (the owner made you an editor or a viewer).
   useEffect(() => {
     if (editor && editor.isEditable !== editable) editor.setEditable(editable);
   }, [editor, editable]);
-  return editor;
+  return [editor, mount];
 }
 
 /**
@@ -71,17 +73,23 @@ export function useCollaborativeEditor(conn: CollabConnection, user: EditorUser,
 export function CollaborativeEditor({ conn, user, editable }: { conn: CollabConnection; user: EditorUser; editable: boolean }) {
   useRenderCount('editor');
   const [dialog, setDialog] = useState<ToolbarDialog | null>(null);
-  const editor = useCollaborativeEditor(conn, user, editable, setDialog);
+  // A dialog's code loads when it is first opened; it then stays mounted, as it always was.
+  const [used, setUsed] = useState<ReadonlySet<ToolbarDialog>>(new Set());
+  const open = useCallback((d: ToolbarDialog) => {
+    setUsed((u) => (u.has(d) ? u : new Set(u).add(d)));
+    setDialog(d);
+  }, []);
+  const [editor, mount] = useCollaborativeEditor(conn, user, editable, open);
   return (
     <>
-      {editable && editor && <Toolbar editor={editor} onOpen={setDialog} />}
+      {editable && editor && <Toolbar editor={editor} onOpen={open} />}
       <div className="editor-surface">
-        <EditorContent editor={editor} />
+        <div ref={mount} />
       </div>
       {editor && editable && (
         <>
-          <LinkDialog editor={editor} open={dialog === 'link'} onClose={() => setDialog(null)} />
-          <ImageDialog editor={editor} open={dialog === 'image'} onClose={() => setDialog(null)} />
+          {used.has('link') && <LinkDialog editor={editor} open={dialog === 'link'} onClose={() => setDialog(null)} />}
+          {used.has('image') && <ImageDialog editor={editor} open={dialog === 'image'} onClose={() => setDialog(null)} />}
         </>
       )}
     </>

@@ -1,26 +1,36 @@
 'use client';
 
-import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
 import { canEdit } from '@/lib/auth/roles';
 import type { Role } from '@/lib/storage/schema';
-import { AccessLost } from './AccessLost';
 import { CollaborativeEditor, type EditorUser } from './CollaborativeEditor';
 import { ExportMenu } from './ExportMenu';
-import { HistoryPanel } from './history/HistoryPanel';
 import { useVersions, type VersionItem } from './history/useVersions';
 
 // Loaded when someone first opens a version: the editor route's JavaScript stays as it was.
-const VersionPreview = dynamic(() => import('./history/VersionPreview').then((m) => m.VersionPreview), {
-  ssr: false,
-  loading: () => <p className="field-hint" aria-busy="true">Loading the version…</p>,
-});
+const VersionPreview = lazyPart(
+  () => import('./history/VersionPreview').then((m) => m.VersionPreview),
+  <p className="field-hint" aria-busy="true">Loading the version…</p>,
+);
+// Loaded when access is lost for good (rare), with a plain notice while it loads.
+const AccessLost = lazyPart(
+  () => import('./AccessLost').then((m) => m.AccessLost),
+  <div className="card" role="alert">
+    <p>You can no longer edit this document here.</p>
+  </div>,
+);
+// Loaded when the history is first opened.
+const HistoryPanel = lazyPart(
+  () => import('./history/HistoryPanel').then((m) => m.HistoryPanel),
+  <p className="field-hint" aria-busy="true">Loading the history…</p>,
+);
 import { Presence } from './Presence';
 import { useRenderCount } from './render-count';
 import { SaveStatus } from './SaveStatus';
 import { ShareDialog } from './share/ShareDialog';
 import { TitleField } from './TitleField';
 import { useCollabConnection } from './useCollabConnection';
+import { lazyPart } from '../lazy-part';
 import { useHydrated } from '../useHydrated';
 
 export type { EditorUser };

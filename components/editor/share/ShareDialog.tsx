@@ -1,30 +1,24 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
-import { canManage } from '@/lib/auth/roles';
+import { useRef, useState } from 'react';
 import type { Role } from '@/lib/storage/schema';
-import { EmbedSettings } from '../../embed/EmbedSettings';
+import { lazyPart } from '../../lazy-part';
 import { useHydrated } from '../../useHydrated';
-import { AddPeople } from './AddPeople';
-import { GeneralAccess } from './GeneralAccess';
-import { PeopleList } from './PeopleList';
-import { useSharing } from './useSharing';
+
+// The people, access and embed settings load when the dialog is first opened, not with the page.
+const SharePanel = lazyPart(
+  () => import('./SharePanel').then((m) => m.SharePanel),
+  <p className="field-hint" aria-busy="true">Loading…</p>,
+);
 
 /**
- * The share dialog (a native modal <dialog>: focus stays inside, Escape closes). The owner
- * manages people and general access; everyone else sees who has access.
+ * The share button and dialog (a native modal <dialog>: focus stays inside, Escape closes).
+ * What the dialog holds is ./SharePanel.tsx.
  */
 export function ShareDialog({ documentId, title, role, userId }: { documentId: string; title: string; role: Role; userId: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const sharing = useSharing(documentId);
   const hydrated = useHydrated();
-  const manage = canManage(role);
-  const { load } = sharing;
-
-  // A role change (e.g. ownership transferred) changes what this person may see and do.
-  useEffect(() => {
-    if (dialog.current?.open) void load();
-  }, [role, load]);
+  const [opened, setOpened] = useState(0);
 
   return (
     <>
@@ -34,24 +28,14 @@ export function ShareDialog({ documentId, title, role, userId }: { documentId: s
         disabled={!hydrated}
         onClick={() => {
           dialog.current?.showModal();
-          void load();
+          setOpened((n) => n + 1);
         }}
       >
         Share
       </button>
       <dialog ref={dialog} className="share-dialog" aria-labelledby="share-title">
         <h2 id="share-title">Share “{title}”</h2>
-        {manage && <AddPeople sharing={sharing} />}
-        {sharing.message && (
-          <p className={sharing.message.kind === 'error' ? 'alert' : 'notice'} role={sharing.message.kind === 'error' ? 'alert' : 'status'}>
-            {sharing.message.text}
-          </p>
-        )}
-        <h3>People with access</h3>
-        <PeopleList sharing={sharing} manage={manage} userId={userId} />
-        <h3>General access</h3>
-        <GeneralAccess sharing={sharing} manage={manage} />
-        {manage && <EmbedSettings documentId={documentId} />}
+        {opened > 0 && <SharePanel documentId={documentId} role={role} userId={userId} opened={opened} isOpen={() => dialog.current?.open ?? false} />}
         <div className="dialog-actions">
           <button type="button" onClick={() => dialog.current?.close()}>
             Done

@@ -1,21 +1,22 @@
 'use client';
 
 import type { Editor } from '@tiptap/core';
-import { useEditorState } from '@tiptap/react';
 import { Fragment, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useRenderCount } from '../render-count';
-import { GROUPS, TABLE_ITEMS, shortcutText, toolbarState, type ToolbarItem } from './items';
+import { useEditorValue } from '../use-editor';
+import { GROUPS, TABLE_ITEMS, sameToolbarState, shortcutText, toolbarState, type ToolbarItem } from './items';
 
 export type ToolbarDialog = 'link' | 'image';
 
 /**
  * The formatting toolbar (WAI-ARIA toolbar pattern): one tab stop, arrow keys move between
- * buttons, Home/End jump to the ends. Active states come from a selector over the editor, so the
- * toolbar re-renders only when one of them changes, never merely because someone typed.
+ * buttons, Home/End jump to the ends. Active states are read from the editor when the page is
+ * idle after changes, and the toolbar re-renders only when one of them changed, never merely
+ * because someone typed.
  */
 export function Toolbar({ editor, onOpen }: { editor: Editor; onOpen: (d: ToolbarDialog) => void }) {
   useRenderCount('toolbar');
-  const state = useEditorState({ editor, selector: ({ editor: e }) => toolbarState(e) });
+  const state = useEditorValue(editor, toolbarState, sameToolbarState);
   const [current, setCurrent] = useState('bold');
   const [mac, setMac] = useState(false);
   const root = useRef<HTMLDivElement>(null);

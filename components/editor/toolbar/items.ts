@@ -1,6 +1,7 @@
 import type { Editor } from '@tiptap/core';
+import { loadTableEditing } from '../table/lazy';
 
-/** What the toolbar shows as on/off or enabled; computed per transaction, compared deeply. */
+/** What the toolbar shows as on/off or enabled; read after changes, compared field by field. */
 export interface ToolbarState {
   marks: Record<'bold' | 'italic' | 'underline' | 'strike' | 'code' | 'link', boolean>;
   blocks: Record<'h1' | 'h2' | 'h3' | 'bulletList' | 'orderedList' | 'taskList' | 'blockquote' | 'codeBlock', boolean>;
@@ -33,6 +34,12 @@ export function toolbarState(editor: Editor): ToolbarState {
     canUndo: editor.can().undo(),
     canRedo: editor.can().redo(),
   };
+}
+
+/** Whether two toolbar states show the same. */
+export function sameToolbarState(a: ToolbarState, b: ToolbarState): boolean {
+  const same = (x: Record<string, boolean>, y: Record<string, boolean>) => Object.keys(x).every((k) => x[k] === y[k]);
+  return same(a.marks, b.marks) && same(a.blocks, b.blocks) && a.inTable === b.inTable && a.canUndo === b.canUndo && a.canRedo === b.canRedo;
 }
 
 /** One toolbar button. `keys` are in aria-keyshortcuts form with "Mod" for Ctrl/⌘. */
@@ -77,7 +84,8 @@ export const GROUPS: ToolbarItem[][] = [
   ],
   [
     { key: 'image', label: 'Image', glyph: '🖼', run: (_e, open) => open('image') },
-    { key: 'table', label: 'Insert table', glyph: '▦', run: (e) => chain(e).insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() },
+    // Table editing loads on first use (components/editor/table/lazy.ts).
+    { key: 'table', label: 'Insert table', glyph: '▦', run: (e) => void loadTableEditing(e).then((t) => t && chain(e).insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()) },
   ],
 ];
 
