@@ -2,15 +2,15 @@
 
 import type { Editor } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
-import { useCallback, useEffect, useState, type RefObject } from 'react';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { EditorContent, useEditor } from '@tiptap/react';
+import { useCallback, useEffect, useState } from 'react';
 import type { CollabConnection } from '@/lib/client/provider';
 import { schemaExtensionsWith } from '@/lib/editor/schema-base';
 import { lazyPart } from '../lazy-part';
-import { collaborationCarets } from './carets';
 import { editingExtensions, linkShortcut } from './editor-extensions';
 import { useRenderCount } from './render-count';
 import { tableNodes } from './table/table-node';
-import { useTiptapEditor } from './use-editor';
 import { Toolbar, type ToolbarDialog } from './toolbar/Toolbar';
 
 // Loaded when first opened, not with the page.
@@ -42,28 +42,30 @@ function renderCaret(user: Record<string, string>): HTMLElement {
  * transactions do not re-render React, so typing stays cheap in long documents; the toolbar
  * subscribes to just the bits it shows.
  */
-function useCollaborativeEditor(conn: CollabConnection, user: EditorUser, editable: boolean, openDialog: (d: ToolbarDialog) => void): [Editor | null, RefObject<HTMLDivElement | null>] {
-  const [editor, mount] = useTiptapEditor(
-    () => ({
+function useCollaborativeEditor(conn: CollabConnection, user: EditorUser, editable: boolean, openDialog: (d: ToolbarDialog) => void): Editor | null {
+  const editor = useEditor(
+    {
       extensions: [
         ...schemaExtensionsWith(tableNodes()),
         ...editingExtensions(),
         linkShortcut(() => openDialog('link')),
         Collaboration.configure({ document: conn.provider.doc }),
-        collaborationCarets(conn.provider.awareness, { id: user.id, name: user.name, color: user.color }, renderCaret),
+        CollaborationCaret.configure({ provider: conn.provider, user: { id: user.id, name: user.name, color: user.color }, render: renderCaret }),
       ],
       editable,
+      immediatelyRender: false,
+      shouldRerenderOnTransaction: false,
       editorProps: {
         attributes: { id: 'document-text', 'aria-label': 'Document text', 'aria-multiline': 'true', role: 'textbox', 'data-testid': 'editor' },
       },
-    }),
+    },
     [conn],
   );
   // The role can change while the page is open (the owner made you an editor or a viewer).
   useEffect(() => {
     if (editor && editor.isEditable !== editable) editor.setEditable(editable);
   }, [editor, editable]);
-  return [editor, mount];
+  return editor;
 }
 
 /**
@@ -79,12 +81,12 @@ export function CollaborativeEditor({ conn, user, editable }: { conn: CollabConn
     setUsed((u) => (u.has(d) ? u : new Set(u).add(d)));
     setDialog(d);
   }, []);
-  const [editor, mount] = useCollaborativeEditor(conn, user, editable, open);
+  const editor = useCollaborativeEditor(conn, user, editable, open);
   return (
     <>
       {editable && editor && <Toolbar editor={editor} onOpen={open} />}
       <div className="editor-surface">
-        <div ref={mount} />
+        <EditorContent editor={editor} />
       </div>
       {editor && editable && (
         <>

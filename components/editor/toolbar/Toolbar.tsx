@@ -3,7 +3,7 @@
 import type { Editor } from '@tiptap/core';
 import { Fragment, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useRenderCount } from '../render-count';
-import { useEditorValue } from '../use-editor';
+import { useEditorValue } from '../use-editor-value';
 import { GROUPS, TABLE_ITEMS, sameToolbarState, shortcutText, toolbarState, type ToolbarItem } from './items';
 
 export type ToolbarDialog = 'link' | 'image';

@@ -1,29 +1,7 @@
 'use client';
 
-import { Editor, type EditorOptions } from '@tiptap/core';
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type DependencyList, type RefObject } from 'react';
-
-/**
- * The editor page's binding of Tiptap to React, in place of @tiptap/react (whose bundle brings
- * React node views, a deep-equality library and a useSyncExternalStore shim the page does not
- * use, about 6 KB gzipped). The editor is created into the returned element once it is mounted,
- * and destroyed when the dependencies change or the component goes away; `options` is read
- * only then. Editor state is never React state: nothing here re-renders per transaction.
- */
-export function useTiptapEditor(options: () => Partial<EditorOptions>, deps: DependencyList): [Editor | null, RefObject<HTMLDivElement | null>] {
-  const mount = useRef<HTMLDivElement>(null);
-  const [editor, setEditor] = useState<Editor | null>(null);
-  useEffect(() => {
-    const created = new Editor({ ...options(), element: mount.current });
-    setEditor(created);
-    return () => {
-      created.destroy();
-      setEditor(null);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's dependencies decide
-  }, deps);
-  return [editor, mount];
-}
+import type { Editor } from '@tiptap/core';
+import { useCallback, useRef, useSyncExternalStore } from 'react';
 
 type Idle = (fn: () => void) => void;
 /** After the current frame, when the page is idle (at most 200 ms later); setTimeout where there is no requestIdleCallback. */
