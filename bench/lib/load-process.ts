@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -37,7 +38,7 @@ export async function runLoad(target: Target, job: Job, timeoutMs = 300_000): Pr
   let out = '';
   let err = '';
   p.stdout.on('data', (d) => (out += d));
-  p.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+  p.stderr.on('data', (d) => { err = (err + d).slice(-4000); if (process.env.BENCH_LOAD_LOG) fs.appendFileSync(process.env.BENCH_LOAD_LOG, d); });
   const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
   await new Promise((res) => p.once('exit', res));
   clearTimeout(timer);

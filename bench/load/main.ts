@@ -7,7 +7,7 @@ import type { Target } from './conn';
  */
 export type Job =
   | { kind: 'fanout'; subscribers: number; seconds: number }
-  | { kind: 'ingest'; window: number }
+  | { kind: 'ingest'; window: number; doc?: number; limit?: number }
   | { kind: 'seed'; doc: string; copies: number }
   | { kind: 'cold'; doc: string; expectedLength: number }
   | { kind: 'idle'; connections: number; docs: number }
@@ -19,7 +19,7 @@ async function run(target: Target, job: Job): Promise<Metrics> {
     case 'fanout':
       return fanout(target, job.subscribers, job.seconds);
     case 'ingest':
-      return ingest(target, job.window);
+      return ingest(target, job.window, job);
     case 'seed':
       return seedStates(target, job.doc, job.copies);
     case 'cold':

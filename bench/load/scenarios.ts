@@ -62,9 +62,9 @@ export async function fanout(t: Target, subscribers: number, seconds: number): P
  * (on Tandem, or not yet durably acknowledged: it promises both). Ack latency is from send to
  * the covering ack.
  */
-export async function ingest(t: Target, window: number): Promise<Metrics> {
-  const updates = b4Updates();
-  const doc = t.docs[0];
+export async function ingest(t: Target, window: number, o: { doc?: number; limit?: number } = {}): Promise<Metrics> {
+  const updates = o.limit === undefined ? b4Updates() : b4Updates().slice(0, o.limit);
+  const doc = t.docs[o.doc ?? 0];
   const N = updates.length;
   let received = 0;
   let sent = 0;
