@@ -17,13 +17,13 @@ import { build } from 'esbuild';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const SERVER_BUILD_DIR = path.join(ROOT, '.build', 'server');
 
-export async function buildServer(outdir = SERVER_BUILD_DIR, main: { name: string; entry: string } = { name: 'main', entry: path.join(ROOT, 'server/main.ts') }): Promise<void> {
+/**
+ * Bundles `entryPoints` (name → TypeScript file) into `outdir` as ES modules, our sources only;
+ * each file is renamed into place whole, since several processes may build at once.
+ */
+export async function bundle(entryPoints: Record<string, string>, outdir: string): Promise<void> {
   const result = await build({
-    entryPoints: {
-      [main.name]: main.entry,
-      'append-boot': path.join(ROOT, 'server/append-worker.ts'),
-      'worker-boot': path.join(ROOT, 'server/compaction/worker.ts'),
-    },
+    entryPoints,
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -35,13 +35,24 @@ export async function buildServer(outdir = SERVER_BUILD_DIR, main: { name: strin
     logLevel: 'warning',
     write: false,
   });
-  // Each file is renamed into place whole: several servers may be started (and build) at once.
   fs.mkdirSync(outdir, { recursive: true });
   for (const f of result.outputFiles) {
     const tmp = `${f.path}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, f.contents);
     fs.renameSync(tmp, f.path);
   }
+}
+
+/** The server (`main`, or another entry that starts it) with its two workers next to it. */
+export function buildServer(outdir = SERVER_BUILD_DIR, main: { name: string; entry: string } = { name: 'main', entry: path.join(ROOT, 'server/main.ts') }): Promise<void> {
+  return bundle(
+    {
+      [main.name]: main.entry,
+      'append-boot': path.join(ROOT, 'server/append-worker.ts'),
+      'worker-boot': path.join(ROOT, 'server/compaction/worker.ts'),
+    },
+    outdir,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

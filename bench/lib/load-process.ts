@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { bundle } from '../../scripts/build-server';
 import type { Target } from '../load/conn';
 import type { Job } from '../load/main';
 import { BENCH_DIR, pinned, ROOT_DIR } from './servers';
@@ -15,18 +15,7 @@ export type Metrics = Record<string, number>;
  */
 const LOAD_BUILD = path.join(ROOT_DIR, '.build', 'bench-load');
 let built: Promise<unknown> | undefined;
-const loadBuild = () =>
-  (built ??= build({
-    entryPoints: { main: path.join(BENCH_DIR, 'load/main.ts') },
-    outdir: LOAD_BUILD,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-  }));
+const loadBuild = () => (built ??= bundle({ main: path.join(BENCH_DIR, 'load/main.ts') }, LOAD_BUILD));
 
 /** Runs one job in its own load-generator process (pinned to core 1) against `target`. */
 export async function runLoad(target: Target, job: Job, timeoutMs = 300_000): Promise<Metrics> {
