@@ -44,7 +44,7 @@ interface Tail {
  * applies beyond the snapshot stays proportionate to it. Rewrites per byte appended stay
  * below 1 / TAIL_TO_SNAPSHOT.
  */
-const TAIL_TO_SNAPSHOT = 0.25;
+export const TAIL_TO_SNAPSHOT = 0.25;
 
 export interface SchedulerOptions {
   /** Compact once a tail has this many rows... */
