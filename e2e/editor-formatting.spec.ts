@@ -181,6 +181,27 @@ test('links: add, edit, open, remove; unsafe addresses are refused', async ({ br
   await page.context().close();
 });
 
+test('typed and pasted addresses become links; a pasted address links the selection', async ({ browser }, info) => {
+  const { page, e } = await freshDocument(browser, 'Aut', info.testId);
+  await e.focusEnd();
+  // Autolinking loads its URL finder on first focus; typing a word takes longer than that.
+  await page.keyboard.type('See example.com/docs and 10.0.0.1 or javascript:alert(1) then ');
+  const docs = e.editor.locator('a', { hasText: 'example.com/docs' });
+  await expect(docs).toHaveAttribute('href', 'https://example.com/docs');
+  await expect(e.editor.locator('a')).toHaveCount(1);
+
+  await e.paste({ 'text/plain': 'read https://tandem.example/x now' });
+  await expect(e.editor.locator('a', { hasText: 'https://tandem.example/x' })).toHaveAttribute('href', 'https://tandem.example/x');
+
+  await e.typeAndSelect('our site');
+  await e.paste({ 'text/plain': 'https://example.org/' });
+  await expect(e.editor.locator('a')).toHaveText('our site');
+  await expect(e.editor.locator('a')).toHaveAttribute('href', 'https://example.org/');
+  await expect.poll(() => e.text()).toBe('our site');
+  await e.waitSaved();
+  await page.context().close();
+});
+
 test('tables: insert, add and remove rows and columns, delete', async ({ browser }, info) => {
   const { page, e } = await freshDocument(browser, 'Tab', info.testId);
   await e.editor.click();

@@ -9,6 +9,7 @@ import type { CollabConnection } from '@/lib/client/provider';
 import { schemaExtensionsWith } from '@/lib/editor/schema-base';
 import { lazyPart } from '../lazy-part';
 import { editingExtensions, linkShortcut } from './editor-extensions';
+import { LinkMark } from './link-mark';
 import { useRenderCount } from './render-count';
 import { tableNodes } from './table/table-node';
 import { Toolbar, type ToolbarDialog } from './toolbar/Toolbar';
@@ -46,7 +47,7 @@ function useCollaborativeEditor(conn: CollabConnection, user: EditorUser, editab
   const editor = useEditor(
     {
       extensions: [
-        ...schemaExtensionsWith(tableNodes()),
+        ...schemaExtensionsWith(LinkMark, tableNodes()),
         ...editingExtensions(),
         linkShortcut(() => openDialog('link')),
         Collaboration.configure({ document: conn.provider.doc }),

@@ -1,7 +1,9 @@
 import { getSchema, type AnyExtension } from '@tiptap/core';
 import type { Schema } from '@tiptap/pm/model';
+import { Link } from '@tiptap/extension-link';
 import { Table, TableKit } from '@tiptap/extension-table';
 import { schemaExtensionsWith } from './schema-base';
+import { safeLinkUrl } from './urls';
 
 /** The Yjs fragment Tiptap's Collaboration extension uses by default; other clients rely on it. */
 export const FRAGMENT = 'default';
@@ -17,14 +19,23 @@ const TableNode = Table.extend({
   },
 }).configure({ resizable: false });
 
+/** Links as the schema defines them; the editor page's LinkMark must match (a test compares). */
+const LinkMark = Link.configure({
+  openOnClick: false,
+  autolink: true,
+  defaultProtocol: 'https',
+  protocols: ['http', 'https', 'mailto'],
+  isAllowedUri: (url) => safeLinkUrl(url) !== null,
+});
+
 /**
  * The document schema's extensions: the one place that defines which nodes and marks a
  * document may hold. Shared by the server's content export, Markdown, version previews and
  * tests, so it must stay importable from Node without a DOM. The editor page builds the same
- * schema with lighter table nodes (components/editor/table/).
+ * schema with a lighter link mark and table nodes (components/editor/).
  */
 export function schemaExtensions(): AnyExtension[] {
-  return schemaExtensionsWith([TableKit.configure({ table: false }), TableNode]);
+  return schemaExtensionsWith(LinkMark, [TableKit.configure({ table: false }), TableNode]);
 }
 
 let schema: Schema | undefined;

@@ -8,7 +8,6 @@ import { HardBreak } from '@tiptap/extension-hard-break';
 import { Heading } from '@tiptap/extension-heading';
 import { HorizontalRule } from '@tiptap/extension-horizontal-rule';
 import { Italic } from '@tiptap/extension-italic';
-import { Link } from '@tiptap/extension-link';
 import { BulletList, ListItem, ListKeymap, OrderedList, TaskItem, TaskList } from '@tiptap/extension-list';
 import { Paragraph } from '@tiptap/extension-paragraph';
 import { Strike } from '@tiptap/extension-strike';
@@ -18,7 +17,6 @@ import { Dropcursor } from '@tiptap/extensions/drop-cursor';
 import { Gapcursor } from '@tiptap/extensions/gap-cursor';
 import { TrailingNode } from '@tiptap/extensions/trailing-node';
 import { SafeImage } from './image';
-import { safeLinkUrl } from './urls';
 
 /**
  * Everything in the schema but tables: StarterKit's extensions in StarterKit's order (so plugin
@@ -28,7 +26,7 @@ import { safeLinkUrl } from './urls';
  * @tiptap/extensions (placeholder, character count…) into the page. Browser-safe: the editor
  * page uses it with its own table nodes (components/editor/table/).
  */
-function baseExtensions(): AnyExtension[] {
+function baseExtensions(link: AnyExtension): AnyExtension[] {
   return [
     Bold,
     Blockquote,
@@ -44,13 +42,7 @@ function baseExtensions(): AnyExtension[] {
     Italic,
     ListItem,
     ListKeymap,
-    Link.configure({
-      openOnClick: false,
-      autolink: true,
-      defaultProtocol: 'https',
-      protocols: ['http', 'https', 'mailto'],
-      isAllowedUri: (url) => safeLinkUrl(url) !== null,
-    }),
+    link,
     OrderedList,
     Paragraph,
     Strike,
@@ -63,10 +55,11 @@ function baseExtensions(): AnyExtension[] {
 }
 
 /**
- * The schema's extensions around the given table extensions, in the schema's order (images
- * last). The server and tools pass Tiptap's full table extensions (lib/editor/extensions.ts);
- * the editor page passes lighter nodes with the same schema (components/editor/table/).
+ * The schema's extensions around the given link mark and table extensions, in the schema's
+ * order (images last). The server and tools pass Tiptap's Link and full table extensions
+ * (lib/editor/extensions.ts); the editor page passes a lighter mark and nodes with the same
+ * schema (components/editor/link-mark.ts, components/editor/table/).
  */
-export function schemaExtensionsWith(tables: AnyExtension[]): AnyExtension[] {
-  return [...baseExtensions(), ...tables, SafeImage];
+export function schemaExtensionsWith(link: AnyExtension, tables: AnyExtension[]): AnyExtension[] {
+  return [...baseExtensions(link), ...tables, SafeImage];
 }

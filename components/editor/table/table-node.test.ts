@@ -4,6 +4,7 @@ import type { Schema } from '@tiptap/pm/model';
 import { describe, expect, it } from 'vitest';
 import { editorSchema, schemaExtensions } from '@/lib/editor/extensions';
 import { schemaExtensionsWith } from '@/lib/editor/schema-base';
+import { LinkMark } from '../link-mark';
 import { tableNodes } from './table-node';
 
 /** What a schema says about each node and mark, in order. */
@@ -29,7 +30,7 @@ const table = {
 const doc = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'before' }] }, table] };
 
 describe("the editor page's table nodes", () => {
-  const light = schemaExtensionsWith(tableNodes());
+  const light = schemaExtensionsWith(LinkMark, tableNodes());
 
   it('make the same schema as Tiptap’s table extensions', () => {
     expect(describeSchema(getSchema(light))).toEqual(describeSchema(editorSchema()));
