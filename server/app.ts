@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Config } from '../lib/config';
 import { readTlsCredentials } from '../lib/config/tls';
 import { clientIp } from '../lib/http/client-ip';
@@ -18,11 +18,11 @@ import { Cluster } from './cluster/cluster';
 import { LockedCompactor } from './cluster/compaction-lock';
 import { LiveHub } from './live';
 import { startHeartbeat } from './heartbeat';
-import { ConnectionCaps } from './limits';
+import { ConnectionCaps, rateSpec } from './limits';
 import { createMetrics, type Metrics, type RejectReason } from './metrics';
 import { RoomRegistry } from './rooms';
 import { authorizeUpgrade } from './upgrade';
-import { SocketPeer } from './ws-adapter';
+import { PeerSocket, SocketPeer, guardUpgrade, settleCloses, type AdapterContext, type Admitted } from './ws-adapter';
 import { VersionRecorder } from './versions';
 import { AppendWorker } from './append-client';
 import { UpdateWriter } from './writer';
@@ -143,6 +143,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
   const stopHeartbeat = startHeartbeat(peers, { quietMs: o.heartbeatMs ?? 10_000, pingMs: o.pingMs ?? 30_000 });
   const wss = new WebSocketServer({
     noServer: true,
+    WebSocket: PeerSocket,
     maxPayload: config.maxMessageBytes,
     perMessageDeflate: false,
     // Embed sockets offer `tandem.embed` (selected) and may offer a ticket subprotocol, which is never echoed.
@@ -186,44 +187,51 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
   const http = config.tls ? createHttpsServer(readTlsCredentials(config.tls), onRequest) : createServer(onRequest);
 
   /** Completes the handshake and closes at once, so the browser sees the code (not 1006). */
-  const refuse = (ws: WebSocket, ip: string, code: number, reason: string, label: RejectReason) => {
+  const refuse = (ws: PeerSocket, ip: string, code: number, reason: string, label: RejectReason) => {
     metrics.rejected.inc({ reason: label });
     log.info({ code, reason, ip }, 'connection refused');
     ws.close(code, reason);
   };
+  // One for all connections: a closure per connection would keep its upgrade request alive.
+  const adapter: AdapterContext = {
+    rooms,
+    log,
+    metrics,
+    config,
+    rate: rateSpec(config.limits, config.maxMessageBytes),
+    onGone: (p) => {
+      peers.delete(p);
+      caps.release(p.userId, p.documentId);
+    },
+  };
+  const accept = (ws: PeerSocket, accepted: Admitted, ip: string) => {
+    const admitted = caps.admit(accepted.identity.userId, accepted.documentId);
+    if (!admitted.ok) {
+      const what = admitted.reason === 'user' ? 'too many connections for this account' : 'too many people in this document';
+      return refuse(ws, ip, CloseCode.TooManyConnections, what, admitted.reason === 'user' ? 'user_cap' : 'document_cap');
+    }
+    const peer = new SocketPeer(ws, accepted, adapter);
+    peers.add(peer);
+    if (accepted.nextTicket && accepted.extensions) peer.send(encodeMessage({ type: 'ticket', ticket: accepted.nextTicket }));
+    log.debug({ conn: peer.id, doc: accepted.documentId, user: accepted.identity.userId, ip }, 'connection accepted');
+  };
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    // For logs only, by the same rule (TRUST_PROXY) as the web app's rate limits.
+    guardUpgrade(socket);
+    // Now: once the client hangs up, the address is gone. For logs only, by the same rule
+    // (TRUST_PROXY) as the web app's rate limits.
     const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxy);
     if (phase.kind !== 'running') {
       wss.handleUpgrade(req, socket, head, (ws) => refuse(ws, ip, CloseCode.ServiceRestart, 'server restarting', 'shutting_down'));
       return;
     }
+    // Nothing made here outlives the handshake: the peer copies what it needs from the decision.
     authorizeUpgrade(req, { storage, config }).then(
       (decision) => {
         if (socket.destroyed) return;
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          if (decision.kind === 'reject') return refuse(ws, ip, decision.code, decision.reason, decision.label);
-          const admitted = caps.admit(decision.identity.userId, decision.documentId);
-          if (!admitted.ok) {
-            const what = admitted.reason === 'user' ? 'too many connections for this account' : 'too many people in this document';
-            return refuse(ws, ip, CloseCode.TooManyConnections, what, admitted.reason === 'user' ? 'user_cap' : 'document_cap');
-          }
-          const peer = new SocketPeer(ws, decision, {
-            rooms,
-            log,
-            metrics,
-            config,
-            onGone: (p) => {
-              peers.delete(p);
-              caps.release(p.userId, p.documentId);
-            },
-          });
-          peers.add(peer);
-          if (decision.nextTicket && decision.extensions) peer.send(encodeMessage({ type: 'ticket', ticket: decision.nextTicket }));
-          log.debug({ conn: peer.id, doc: decision.documentId, user: decision.identity.userId, ip }, 'connection accepted');
-        });
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          decision.kind === 'reject' ? refuse(ws, ip, decision.code, decision.reason, decision.label) : accept(ws, decision, ip),
+        );
       },
       (err) => {
         log.error({ err, ip }, 'upgrade authorization failed');
@@ -280,22 +288,4 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
       phase = { kind: 'closed' };
     },
   };
-}
-
-/** Resolves once every socket of `wss` has closed, or after `ms`. */
-function settleCloses(wss: WebSocketServer, ms: number): Promise<void> {
-  const open = [...wss.clients].filter((ws) => ws.readyState !== ws.CLOSED);
-  if (open.length === 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    let left = open.length;
-    for (const ws of open) {
-      ws.once('close', () => {
-        if (--left === 0) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    }
-  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionCaps, ConnectionRate, TokenBucket } from './limits';
+import { ConnectionCaps, ConnectionRate, TokenBucket, rateSpec } from './limits';
 
 describe('TokenBucket', () => {
   it('allows a burst, then the sustained rate', () => {
@@ -16,13 +16,13 @@ describe('TokenBucket', () => {
 describe('ConnectionRate', () => {
   const limits = { messagesPerSecond: 100, bytesPerSecond: 1000, maxConnectionsPerUser: 1, maxConnectionsPerDocument: 1, maxBufferedBytes: 1 };
   it('limits messages per second', () => {
-    const r = new ConnectionRate(limits, 10, 0);
+    const r = new ConnectionRate(rateSpec(limits, 10), 0);
     let allowed = 0;
     for (let i = 0; i < 1000; i++) if (r.allow(1, 0)) allowed++;
     expect(allowed).toBe(500);
   });
   it('lets one maximum-size message through but limits sustained bytes', () => {
-    const r = new ConnectionRate(limits, 8000, 0);
+    const r = new ConnectionRate(rateSpec(limits, 8000), 0);
     expect(r.allow(8000, 0)).toBe(true);
     expect(r.allow(1000, 0)).toBe(false);
     expect(r.allow(1000, 1000)).toBe(true);

@@ -26,19 +26,54 @@ export class TokenBucket {
   }
 }
 
-/** Per-connection rate limits on messages and bytes. */
-export class ConnectionRate {
-  private readonly messages: TokenBucket;
-  private readonly bytes: TokenBucket;
+/** The rates and bursts of the per-connection limits: computed once, shared by every connection. */
+export interface RateSpec {
+  messagesPerSecond: number;
+  messageBurst: number;
+  bytesPerSecond: number;
+  /** At least one message of the maximum size, however low the byte rate. */
+  byteBurst: number;
+}
 
-  constructor(limits: Limits, maxMessageBytes: number, now = Date.now()) {
-    this.messages = new TokenBucket(limits.messagesPerSecond, limits.messagesPerSecond * 5, now);
-    this.bytes = new TokenBucket(limits.bytesPerSecond, Math.max(limits.bytesPerSecond * 5, maxMessageBytes), now);
+export function rateSpec(limits: Pick<Limits, 'messagesPerSecond' | 'bytesPerSecond'>, maxMessageBytes: number): RateSpec {
+  return {
+    messagesPerSecond: limits.messagesPerSecond,
+    messageBurst: limits.messagesPerSecond * 5,
+    bytesPerSecond: limits.bytesPerSecond,
+    byteBurst: Math.max(limits.bytesPerSecond * 5, maxMessageBytes),
+  };
+}
+
+/**
+ * Per-connection rate limits on messages and bytes: two token buckets in one object with one
+ * clock, their rates read from the shared spec. Every connection holds one, idle ones too, so
+ * it is kept to a single small object. A refused message takes nothing from either bucket.
+ */
+export class ConnectionRate {
+  private messages: number;
+  private bytes: number;
+  private last: number;
+
+  constructor(
+    private readonly spec: RateSpec,
+    now = Date.now(),
+  ) {
+    this.messages = spec.messageBurst;
+    this.bytes = spec.byteBurst;
+    this.last = now;
   }
 
   /** False when this message exceeds the connection's rate. */
   allow(size: number, now = Date.now()): boolean {
-    return this.messages.take(1, now) && this.bytes.take(size, now);
+    const s = this.spec;
+    const elapsed = Math.max(0, now - this.last) / 1000;
+    this.last = now;
+    this.messages = Math.min(s.messageBurst, this.messages + elapsed * s.messagesPerSecond);
+    this.bytes = Math.min(s.byteBurst, this.bytes + elapsed * s.bytesPerSecond);
+    if (this.messages < 1 || size > this.bytes) return false;
+    this.messages -= 1;
+    this.bytes -= size;
+    return true;
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PeerAcks } from './peer-acks';
+import type { Peer } from './peer';
+import { PeerAcks, type AckHost } from './peer-acks';
 
 function deferred() {
   let resolve!: () => void;
@@ -8,11 +9,24 @@ function deferred() {
   return { promise, resolve, reject };
 }
 const settle = () => new Promise((r) => setTimeout(r, 0));
+const peer = { id: 'p' } as Peer;
+
+/** A host that records the acks sent to `peer`, and serves it while `live()`. */
+function host(sent: number[], live = () => true, observe?: (s: number) => void): AckHost {
+  return {
+    sendAck: (p, n) => {
+      expect(p).toBe(peer);
+      sent.push(n);
+    },
+    serves: (p) => p === peer && live(),
+    observeAck: observe,
+  };
+}
 
 describe('PeerAcks', () => {
   it('counts a run of messages at once and numbers them on', async () => {
     const sent: number[] = [];
-    const acks = new PeerAcks((n) => sent.push(n), () => true);
+    const acks = new PeerAcks(peer, host(sent));
     expect(acks.count(3)).toBe(3);
     expect(acks.count()).toBe(4);
     acks.after(Promise.resolve(), 4, performance.now());
@@ -23,7 +37,7 @@ describe('PeerAcks', () => {
   it('acknowledges only after the write commits, once per commit, with the highest count', async () => {
     const sent: number[] = [];
     const observed: number[] = [];
-    const acks = new PeerAcks((n) => sent.push(n), () => true, (s) => observed.push(s));
+    const acks = new PeerAcks(peer, host(sent, () => true, (s) => observed.push(s)));
     const first = deferred();
     acks.after(first.promise, acks.count(), performance.now());
     acks.after(first.promise, acks.count(), performance.now());
@@ -41,7 +55,7 @@ describe('PeerAcks', () => {
   it('sends nothing for a failed write or to a connection that left', async () => {
     const sent: number[] = [];
     let live = true;
-    const acks = new PeerAcks((n) => sent.push(n), () => live);
+    const acks = new PeerAcks(peer, host(sent, () => live));
     const failed = deferred();
     acks.after(failed.promise, acks.count(), 0);
     failed.reject(new Error('disk full'));

@@ -1,3 +1,18 @@
+import type { Peer } from './peer';
+
+/**
+ * What acknowledgements need from their room. One per room, shared by the PeerAcks of all its
+ * connections: three closures per connection would cost more than the counters themselves.
+ */
+export interface AckHost {
+  /** Sends `peer` the ack frame for `count`; only called while `serves(peer)`. */
+  sendAck(peer: Peer, count: number): void;
+  /** Whether `peer` is still in an open room (a closed one is owed nothing). */
+  serves(peer: Peer): boolean;
+  /** Observes each update's time from arrival to durable, in seconds. */
+  observeAck?(seconds: number): void;
+}
+
 /**
  * The durable acknowledgements one connection is owed (server/PROTOCOL.md, message 100). Its
  * update-bearing messages are counted as they arrive; each count is acknowledged once the write
@@ -13,12 +28,8 @@ export class PeerAcks {
   private waiting: { write: Promise<void>; seq: number; since: number[] } | undefined;
 
   constructor(
-    /** Sends the ack frame for `count`; only called while `live()`. */
-    private readonly send: (count: number) => void,
-    /** Whether the connection is still in an open room (a closed one is owed nothing). */
-    private readonly live: () => boolean,
-    /** Observes each update's time from arrival to durable, in seconds. */
-    private readonly observe?: (seconds: number) => void,
+    readonly peer: Peer,
+    private readonly host: AckHost,
   ) {}
 
   /** Counts `n` update-bearing messages; returns the sequence number of the last. */
@@ -39,9 +50,9 @@ export class PeerAcks {
     write.then(
       () => {
         if (this.waiting === next) this.waiting = undefined;
-        if (!this.live()) return;
+        if (!this.host.serves(this.peer)) return;
         const now = performance.now();
-        if (this.observe) for (const t of next.since) this.observe((now - t) / 1000);
+        if (this.host.observeAck) for (const t of next.since) this.host.observeAck((now - t) / 1000);
         // One commit settles many writes at once: send the highest after all of them have
         // settled (queued behind their reactions).
         if (this.due === 0) queueMicrotask(() => this.flush());
@@ -55,6 +66,6 @@ export class PeerAcks {
   private flush(): void {
     const count = this.due;
     this.due = 0;
-    if (count > 0 && this.live()) this.send(count);
+    if (count > 0 && this.host.serves(this.peer)) this.host.sendAck(this.peer, count);
   }
 }

@@ -3,16 +3,16 @@ import { canEdit } from '../lib/auth/roles';
 import { ProtocolError, assertNever, decodeMessage, encodeAwarenessUpdate, encodeMessage, type Message } from '../lib/protocol';
 import type { LivePerson } from '../lib/protocol/live';
 import type { Role } from '../lib/storage/schema';
-import { PeerAcks } from './peer-acks';
+import { PeerAcks, type AckHost } from './peer-acks';
 import type { Peer } from './peer';
 import { REMOTE, STORED, type RoomDeps, type RoomLink, type RoomPhase } from './room-api';
 import { RoomAwareness } from './room-awareness';
 
 export type { RoomDeps, RoomObserver, RoomPhase } from './room-api';
 
-interface PeerState {
-  acks: PeerAcks;
-  toldReadOnly: boolean;
+/** A connection's state in the room: its acknowledgements and more, one object per connection. */
+class PeerState extends PeerAcks {
+  toldReadOnly = false;
 }
 
 /** Yjs encodes "nothing" as two zero varints (no struct clients, no delete-set clients). */
@@ -34,6 +34,8 @@ export class Room {
   link: RoomLink | undefined;
   /** Client updates in the transaction being applied (see applyFrom). */
   private runLength = 1;
+  /** Shared by the acknowledgements of every peer (see PeerAcks). */
+  private readonly ackHost: AckHost;
 
   constructor(
     readonly documentId: string,
@@ -45,6 +47,11 @@ export class Room {
       link: () => this.link,
       presence: (people) => this.deps.observer?.presence?.(this.documentId, people),
     });
+    this.ackHost = {
+      sendAck: (peer, count) => peer.send(encodeMessage({ type: 'ack', count })),
+      serves: (peer) => this.phase.kind === 'open' && this.peers.has(peer),
+      observeAck: deps.observer && ((s) => deps.observer?.acked(s)),
+    };
     this.doc.on('update', this.onDocUpdate);
     this.applyStored(stored);
   }
@@ -80,12 +87,7 @@ export class Room {
   join(peer: Peer): boolean {
     if (this.phase.kind !== 'open') return false;
     if (this.peers.has(peer)) return true; // joined when the load finished (see stored-feed.ts)
-    const acks = new PeerAcks(
-      (count) => peer.send(encodeMessage({ type: 'ack', count })),
-      () => this.phase.kind === 'open' && this.peers.has(peer),
-      this.deps.observer && ((s) => this.deps.observer?.acked(s)),
-    );
-    this.peers.set(peer, { acks, toldReadOnly: false });
+    this.peers.set(peer, new PeerState(peer, this.ackHost));
     if (peer.extensions) peer.send(encodeMessage({ type: 'role', role: peer.role }));
     peer.send(encodeMessage({ type: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) }));
     const awareness = this.presence.allFrame();
@@ -150,10 +152,10 @@ export class Room {
   /** Applies updates that arrived together; returns a fresh run. */
   private applyRun(peer: Peer, state: PeerState, updates: Uint8Array[]): Uint8Array[] {
     if (updates.length === 0) return updates;
-    const first = state.acks.count(updates.length) - updates.length + 1;
+    const first = state.count(updates.length) - updates.length + 1;
     const t0 = performance.now();
     this.applyFrom(peer, state, updates);
-    if (peer.extensions) for (let i = 0; i < updates.length; i++) state.acks.after(this.lastWrite, first + i, t0);
+    if (peer.extensions) for (let i = 0; i < updates.length; i++) state.after(this.lastWrite, first + i, t0);
     return [];
   }
 
@@ -173,13 +175,13 @@ export class Room {
         this.applyRun(peer, state, [m.update]);
         return;
       case 'sync-step2': {
-        const seq = state.acks.count();
+        const seq = state.count();
         const t0 = performance.now();
         this.applyFrom(peer, state, [m.update]);
         // A sync step 2 leaves out what this server already has, yet its acknowledgement covers
         // all of the client's changes: vouch for the ones only another server has stored (or not).
         for (const u of this.link?.takeUnconfirmed() ?? []) this.track(u);
-        if (peer.extensions) state.acks.after(this.lastWrite, seq, t0);
+        if (peer.extensions) state.after(this.lastWrite, seq, t0);
         return;
       }
       case 'awareness':

@@ -59,3 +59,29 @@ export function directSocket(ws: WebSocket): Duplex | null {
   if (!w._socket || !sender || sender._state !== 0 || sender._queue.length > 0) return null;
   return w._socket;
 }
+
+/** Sockets corked during this turn of the event loop; uncorked together right after it. */
+const corked = new Set<Duplex>();
+
+/**
+ * Holds a socket's writes until the end of this event-loop turn, so everything sent to it
+ * meanwhile (relays of several updates, their acks) leaves in one write system call instead of
+ * one per frame. Adds no delay beyond the turn. `ws` corks around each frame too; corking
+ * nests, so the socket flushes at our uncork.
+ */
+export function corkUntilNextTurn(socket: Duplex): void {
+  if (corked.has(socket)) return;
+  if (corked.size === 0) setImmediate(uncorkAll);
+  corked.add(socket);
+  socket.cork();
+}
+
+function uncorkAll(): void {
+  for (const s of corked) s.uncork();
+  corked.clear();
+}
+
+/** Uncorks `socket` now if it is held until the end of the turn. */
+export function uncorkNow(socket: Duplex): void {
+  if (corked.delete(socket)) socket.uncork();
+}

@@ -1,58 +1,126 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { WebSocket, type RawData } from 'ws';
+import { WebSocket, type RawData, type Server } from 'ws';
 import type { Config } from '../lib/config';
 import { newId } from '../lib/ids';
 import { CloseCode, ProtocolError, encodeAwarenessUpdate, encodeMessage } from '../lib/protocol';
 import type { Beating } from './heartbeat';
-import { ConnectionRate } from './limits';
+import { ConnectionRate, type RateSpec } from './limits';
 import type { Metrics } from './metrics';
 import type { Role } from '../lib/storage/schema';
 import type { Peer } from './peer';
 import type { Room } from './room';
 import type { RoomRegistry } from './rooms';
 import type { UpgradeDecision } from './upgrade';
-import { binaryFrame, directSocket, socketOf } from './wire-frame';
+import { binaryFrame, corkUntilNextTurn, directSocket, socketOf, uncorkNow } from './wire-frame';
 
 /** Frames a connection may send before its room has loaded; more means a misbehaving client. */
 const MAX_BUFFERED_FRAMES = 1000;
 const HEARTBEAT_FRAME = encodeMessage({ type: 'awareness', update: encodeAwarenessUpdate([]) });
 
-/** Sockets corked during this turn of the event loop; uncorked together right after it. */
-const corked = new Set<Duplex>();
-
-/**
- * Holds a socket's writes until the end of this event-loop turn, so everything sent to it
- * meanwhile (relays of several updates, their acks) leaves in one write system call instead of
- * one per frame. Adds no delay beyond the turn. `ws` corks around each frame too; corking
- * nests, so the socket flushes at our uncork.
- */
-function corkUntilNextTurn(socket: Duplex): void {
-  if (corked.has(socket)) return;
-  if (corked.size === 0) setImmediate(uncorkAll);
-  corked.add(socket);
-  socket.cork();
-}
-
-function uncorkAll(): void {
-  for (const s of corked) s.uncork();
-  corked.clear();
-}
-
-/** What every socket binding shares. */
+/** What every socket binding shares: one object for the whole server, never one per connection. */
 export interface AdapterContext {
   rooms: RoomRegistry;
   log: Logger;
   metrics: Metrics;
-  config: Pick<Config, 'limits' | 'maxMessageBytes'>;
+  config: Pick<Config, 'limits'>;
+  /** The per-connection rate limits (see rateSpec). */
+  rate: RateSpec;
   /** Called once when the connection is gone. */
   onGone(peer: SocketPeer): void;
+}
+
+/**
+ * `ws`'s socket with a slot for its peer, so the event listeners can be the same functions for
+ * every connection (they find their peer through `this`) instead of closures per connection.
+ * Give it to the server: `new WebSocketServer({ WebSocket: PeerSocket })`. A refused socket
+ * never gets a peer; its events are ignored.
+ */
+export class PeerSocket extends WebSocket {
+  peer: SocketPeer | undefined = undefined;
+
+  // `ws` constructs it as `new WebSocket(null, undefined, options)`; any is what lets the class
+  // stand in for all of WebSocket's constructor overloads.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  constructor(...args: any[]) {
+    super(...(args as [null]));
+    this.on('message', onSocketMessage);
+    this.on('pong', onSocketPong);
+    this.on('close', onSocketClose);
+    this.on('error', onSocketError);
+  }
+}
+
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as PeerSocket).peer?.receive(data, isBinary);
+}
+
+function onSocketPong(this: WebSocket): void {
+  (this as PeerSocket).peer?.pong();
+}
+
+function onSocketClose(this: WebSocket, code: number): void {
+  (this as PeerSocket).peer?.gone(code);
+}
+
+function onSocketError(this: WebSocket, err: Error): void {
+  (this as PeerSocket).peer?.failed(err);
+}
+
+/**
+ * Destroys an upgrading socket that errs (the client hung up while it was authorized), which
+ * would otherwise be an unhandled 'error'. One function for all sockets, so nothing per
+ * connection keeps the upgrade request alive.
+ */
+export function guardUpgrade(socket: Duplex): void {
+  socket.on('error', destroySocket);
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+/** Resolves once every socket of `wss` has closed, or after `ms`. */
+export function settleCloses(wss: Server<typeof PeerSocket>, ms: number): Promise<void> {
+  const open = [...wss.clients].filter((ws) => ws.readyState !== ws.CLOSED);
+  if (open.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    let left = open.length;
+    for (const ws of open) {
+      ws.once('close', () => {
+        if (--left === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+  });
 }
 
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** What the upgrade established about an accepted connection; the peer copies its fields. */
+export type Admitted = Extract<UpgradeDecision, { kind: 'accept' }>;
+
+/**
+ * Where a connection is with its room. While joining, frames that arrive are kept (`early`,
+ * allocated at the first one) and handed over in order once the room is there.
+ */
+type Attachment = { kind: 'joining'; early: Uint8Array[] | undefined } | { kind: 'joined'; room: Room } | { kind: 'closed' };
+
+const CLOSED: Attachment = { kind: 'closed' };
+
+/** Peers whose inbox has frames, drained together once the current socket read is parsed. */
+const filled: SocketPeer[] = [];
+
+function drainFilled(): void {
+  for (let i = 0; i < filled.length; i++) filled[i].drain();
+  filled.length = 0;
 }
 
 /** A live socket bound to a room: the only place that knows both `ws` and the room. */
@@ -67,17 +135,15 @@ export class SocketPeer implements Peer, Beating {
   lastSentAt = Date.now();
   /** When the client last sent something; live sessions are kept fresh only while used. */
   lastReceivedAt = Date.now();
-  private room: Room | null = null;
-  private buffer: Uint8Array[] | null = [];
-  /** Frames of the current socket read, handed to the room together once the read is parsed. */
-  private inbox: Uint8Array[] = [];
-  private closed = false;
+  private attachment: Attachment = { kind: 'joining', early: undefined };
+  /** Frames of the current socket read, handed to the room together once the read is parsed; allocated when the first arrives. */
+  private inbox: Uint8Array[] | undefined;
   private alive = true;
   private readonly rate: ConnectionRate;
 
   constructor(
-    private readonly ws: WebSocket,
-    accepted: Extract<UpgradeDecision, { kind: 'accept' }>,
+    private readonly ws: PeerSocket,
+    accepted: Admitted,
     private readonly ctx: AdapterContext,
   ) {
     this.identity = accepted.identity;
@@ -86,18 +152,14 @@ export class SocketPeer implements Peer, Beating {
     this.documentId = accepted.documentId;
     this.sessionId = accepted.sessionId;
     this.auth = accepted.auth;
-    this.rate = new ConnectionRate(ctx.config.limits, ctx.config.maxMessageBytes);
-    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    ws.on('pong', () => (this.alive = true));
-    ws.on('close', (code) => this.onClose(code));
-    ws.on('error', (err) => this.ctx.log.warn({ conn: this.id, doc: this.documentId, err: err.message }, 'socket error'));
+    this.rate = new ConnectionRate(ctx.rate);
+    ws.peer = this;
     void this.attach();
   }
 
   get userId(): string {
     return this.identity.userId;
   }
-
   send(frame: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.lastSentAt = Date.now();
@@ -116,12 +178,12 @@ export class SocketPeer implements Peer, Beating {
 
   flush(): void {
     const socket = socketOf(this.ws);
-    if (socket && corked.delete(socket)) socket.uncork();
+    if (socket) uncorkNow(socket);
   }
 
   /** Applies a changed role at once (the room refuses or accepts the next update by it). */
   applyRole(role: Role): void {
-    if (this.room) this.room.setRole(this, role);
+    if (this.attachment.kind === 'joined') this.attachment.room.setRole(this, role);
     else this.role = role;
   }
 
@@ -153,22 +215,23 @@ export class SocketPeer implements Peer, Beating {
   private async attach(): Promise<void> {
     try {
       const room = await this.ctx.rooms.join(this.documentId, this);
-      if (this.closed) {
+      const a = this.attachment;
+      if (a.kind !== 'joining') {
         this.ctx.rooms.leave(room, this);
         return;
       }
-      this.room = room;
-      const pending = this.buffer ?? [];
-      this.buffer = null;
-      this.deliver(pending);
+      this.attachment = { kind: 'joined', room };
+      if (a.early) this.deliver(a.early);
     } catch (err) {
       this.ctx.log.error({ conn: this.id, doc: this.documentId, err }, 'could not load document');
       this.close(CloseCode.InternalError, 'could not load document; retry');
     }
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
-    if (this.closed) return;
+  /** A message from the client (PeerSocket's listener). */
+  receive(data: RawData, isBinary: boolean): void {
+    const a = this.attachment;
+    if (a.kind === 'closed') return;
     if (!isBinary) {
       this.close(CloseCode.UnsupportedData, 'binary frames only');
       return;
@@ -181,30 +244,42 @@ export class SocketPeer implements Peer, Beating {
       this.close(CloseCode.PolicyViolation, 'rate limit exceeded');
       return;
     }
-    if (this.buffer) {
+    if (a.kind === 'joining') {
       // A brand-new client is answered from the stored bytes while the room is still built.
       if (this.ctx.rooms.offerStored(this.documentId, this, frame)) return;
-      if (this.buffer.length >= MAX_BUFFERED_FRAMES) this.close(CloseCode.PolicyViolation, 'too many frames before sync');
-      else this.buffer.push(frame);
+      a.early ??= [];
+      if (a.early.length >= MAX_BUFFERED_FRAMES) this.close(CloseCode.PolicyViolation, 'too many frames before sync');
+      else a.early.push(frame);
       return;
     }
     // ws emits every message of a read before returning; the room gets them all at once.
-    if (this.inbox.push(frame) === 1) queueMicrotask(this.drain);
+    if (this.inbox) this.inbox.push(frame);
+    else {
+      this.inbox = [frame];
+      if (filled.push(this) === 1) queueMicrotask(drainFilled);
+    }
   }
 
-  private readonly drain = (): void => {
+  /** A pong from the client (PeerSocket's listener). */
+  pong(): void {
+    this.alive = true;
+  }
+
+  /** Hands the frames of the last read to the room (see drainFilled). */
+  drain(): void {
     const frames = this.inbox;
-    if (frames.length === 0) return;
-    this.inbox = [];
+    if (!frames) return;
+    this.inbox = undefined;
     this.deliver(frames);
-  };
+  }
 
   /** Hands frames to the room; a malformed frame closes only this connection. */
   private deliver(frames: Uint8Array[]): void {
-    if (!this.room || this.closed) return;
+    const a = this.attachment;
+    if (a.kind !== 'joined') return;
     this.ctx.metrics.frames.inc(frames.length);
     try {
-      this.room.receiveAll(this, frames);
+      a.room.receiveAll(this, frames);
     } catch (err) {
       if (err instanceof ProtocolError) {
         this.ctx.log.warn({ conn: this.id, doc: this.documentId, reason: err.message }, 'malformed frame; closing connection');
@@ -216,13 +291,21 @@ export class SocketPeer implements Peer, Beating {
     }
   }
 
-  private onClose(code: number): void {
-    if (this.closed) return;
+  /** A socket error (PeerSocket's listener); `ws` closes the socket after it. */
+  failed(err: Error): void {
+    this.ctx.log.warn({ conn: this.id, doc: this.documentId, err: err.message }, 'socket error');
+  }
+
+  /** The socket closed (PeerSocket's listener). */
+  gone(code: number): void {
+    const a = this.attachment;
+    if (a.kind === 'closed') return;
     this.drain(); // defensive: ws emits close after the read it came in, but nothing sent may be lost
-    this.closed = true;
+    this.attachment = CLOSED;
     this.ctx.metrics.closed.inc({ code: String(code) });
     this.ctx.log.debug({ conn: this.id, doc: this.documentId, code }, 'connection closed');
-    if (this.room) this.ctx.rooms.leave(this.room, this);
+    if (a.kind === 'joined') this.ctx.rooms.leave(a.room, this);
+    this.ws.peer = undefined;
     this.ctx.onGone(this);
   }
 }
