@@ -57,7 +57,7 @@ function spawnLoad(): LoadProc {
 
 /**
  * The next job's process: started while the harness does unmeasured work (after a job's result,
- * or while a gated fan-out waits for GO), so Node's start-up is off the run's critical path and
+ * or while a gated fan-out connects and warms up), so Node's start-up is off the run's critical path and
  * never on core 1 while a measurement runs there.
  */
 let spare: LoadProc | undefined;
@@ -99,6 +99,8 @@ async function runLoad_(target: Target, job: Job, timeoutMs: number, gate?: () =
   };
   const exited = new Promise((res) => lp.p.once('exit', res));
   lp.p.stdin!.write(JSON.stringify({ target, job }) + '\n');
+  // A gated fan-out's connect and warm-up are unmeasured: the next process starts meanwhile.
+  if (job.kind === 'fanout' && job.gated) void prespawn().catch(() => undefined);
   const timer = setTimeout(() => lp.p.kill('SIGKILL'), timeoutMs);
   await exited;
   clearTimeout(timer);
