@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Target } from './load/conn';
-import { runLoad, type Metrics } from './lib/load-process';
+import { closeLoad, runLoad, type Metrics } from './lib/load-process';
 import { BENCH_DIR, pinning, startServer, stopServer, type Running } from './lib/servers';
 import { interleave, median } from './lib/stats';
 
@@ -75,7 +75,7 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+main().finally(closeLoad).catch((e) => {
   console.error(e instanceof Error ? e.message : String(e));
   process.exit(1);
 });

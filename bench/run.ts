@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Job } from './load/main';
-import { runLoad } from './lib/load-process';
+import { closeLoad, prepareLoad, runLoad } from './lib/load-process';
 import { markdownTable, pairwise, svgChart } from './lib/report';
 import { verdictLines, verdicts } from './lib/targets';
-import { BENCH_DIR, NODE22, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, type Running, type ServerKind } from './lib/servers';
+import { BENCH_DIR, NODE22, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, tandemTemplate, type Running, type ServerKind } from './lib/servers';
 import { interleave, medianRow, type Row } from './lib/stats';
+import { phase, vlog } from './lib/log';
 import { B4_FINAL_LENGTH, b4States, b4Updates, TRACES_DIR } from './lib/traces';
 
 /**
@@ -29,6 +30,8 @@ import type { Metrics } from './lib/load-process';
 interface Step {
   /** Scenario ids this step measures (one server start can feed several). */
   ids: string[];
+  /** Documents each server is started with. */
+  docs: number;
   /** Rounds for this step when not the default (the quick run replays B4 once per server). */
   rounds?: number;
   /** Starts and stops its servers itself (a fresh server per round). */
@@ -38,10 +41,10 @@ interface Step {
    * (a fresh document per round). Servers are not started and stopped a dozen times (most of a
    * quick run's time), and a server that has been up a while is what production runs.
    */
-  shared?: { docs: number; round(r: Running, round: number): Promise<Record<string, Metrics>> };
+  shared?: { round(r: Running, round: number, gate: () => Promise<unknown>): Promise<Record<string, Metrics>> };
 }
 
-const load = (r: Running, job: Job, timeoutMs?: number) => runLoad(r.target, job, timeoutMs);
+const load = (r: Running, job: Job, gate?: () => Promise<unknown>) => runLoad(r.target, job, undefined, gate);
 
 async function withServer<T>(kind: ServerKind, dir: string, docs: number, f: (r: Running) => Promise<T>): Promise<T> {
   const r = await startServer(kind, dir, docs);
@@ -57,30 +60,36 @@ const docOf = (r: Running, round: number) => ({ ...r, target: { ...r.target, doc
 
 const fanout = (n: number, seconds: number): Step => ({
   ids: [`fanout-${n}`],
-  shared: { docs: RUNS, round: async (r, round) => ({ [`fanout-${n}`]: await load(docOf(r, round), { kind: 'fanout', subscribers: n, seconds }) }) },
+  docs: RUNS,
+  shared: { round: async (r, round, gate) => ({ [`fanout-${n}`]: await load(docOf(r, round), { kind: 'fanout', subscribers: n, seconds }, gate) }) },
 });
 
 /** ingest-b4 seeds the document cold-b4 then joins after a restart (raw-ws stores nothing). */
 const ingestCold: Step = {
   ids: full ? ['ingest-b4', 'cold-b4', 'cold-b4x10'] : ['ingest-b4', 'cold-b4'],
+  docs: 3,
   // A whole B4 replay takes 10-40 s per server on a shared 2-core machine: once each keeps the
   // quick run near 3 minutes; --full (and --runs) repeat it.
   rounds: full || opt('runs') ? HEAVY_RUNS : 1,
   async run(kind, dir) {
     const out: Record<string, Metrics> = {};
-    await withServer(kind, dir, 3, async (r) => {
+    await withServer(kind, dir, ingestCold.docs, async (r) => {
       // Unmeasured first: the first 20,000 B4 updates into another document, as fan-out warms
       // up. Replayed into a server that has just started, the first half second ran in
       // unoptimised code and made most of Tandem's slowest acknowledgements (10-48 ms).
+      let since = Date.now();
       await load(r, { kind: 'ingest', window: 256, doc: 2, limit: 20_000 });
-      await quiesce(r, kind === 'hocuspocus' ? 3000 : 500);
+      await quiesce(r, { minMs: 500, since });
+      since = Date.now();
       out['ingest-b4'] = await load(r, { kind: 'ingest', window: 256 });
-      if (full && kind !== 'raw-ws') await load(r, { kind: 'seed', doc: r.target.docs[1], copies: 10 });
-      // Let debounced stores (Hocuspocus: 2 s) and queued writes (LevelDB) finish first.
-      await quiesce(r, kind === 'hocuspocus' ? 3000 : 500);
+      // raw-ws stores nothing and is not restarted: stopped right away.
+      if (kind === 'raw-ws') return;
+      if (full) await load(r, { kind: 'seed', doc: r.target.docs[1], copies: 10 });
+      // Let Hocuspocus's store and queued writes (LevelDB) finish before the restart.
+      await quiesce(r, { minMs: 500, since });
     });
     if (kind === 'raw-ws') return out;
-    await withServer(kind, dir, 3, async (r) => {
+    await withServer(kind, dir, ingestCold.docs, async (r) => {
       await new Promise((res) => setTimeout(res, 300));
       out['cold-b4'] = await load(r, { kind: 'cold', doc: r.target.docs[0], expectedLength: B4_FINAL_LENGTH });
       if (full) out['cold-b4x10'] = await load(r, { kind: 'cold', doc: r.target.docs[1], expectedLength: 10 * B4_FINAL_LENGTH });
@@ -91,18 +100,21 @@ const ingestCold: Step = {
 
 const idleStep = (connections: number, docs: number): Step => ({
   ids: ['idle-10k'],
+  docs,
   rounds: full ? HEAVY_RUNS : undefined,
   run: (kind, dir) => withServer(kind, dir, docs, async (r) => ({ 'idle-10k': { ...(await load(r, { kind: 'idle', connections, docs })), connections } })),
 });
 
 const roomsStep = (docs: number, seconds: number): Step => ({
   ids: ['rooms-1000'],
+  docs,
   rounds: HEAVY_RUNS,
   run: (kind, dir) => withServer(kind, dir, docs, async (r) => ({ 'rooms-1000': { ...(await load(r, { kind: 'rooms', docs, seconds })), documents: docs } })),
 });
 
 const reconnectStep = (connections: number, docs: number): Step => ({
   ids: ['reconnect-5k'],
+  docs,
   rounds: HEAVY_RUNS,
   run: (kind, dir) => withServer(kind, dir, docs, async (r) => ({ 'reconnect-5k': { ...(await load(r, { kind: 'reconnect', connections, docs })), connections } })),
 });
@@ -147,17 +159,27 @@ async function main() {
   const started = Date.now();
   const log = (s: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
   log(`${full ? 'full' : 'quick'} run: ${RUNS} interleaved rounds × ${servers.join(', ')}; pinning: ${pinning}; traces: ${TRACES_DIR}`);
+  // Set-up that overlaps: the load generator's bundle and first process, Tandem's bundle and
+  // fixtures (made once per document count, copied per round) while the traces load.
+  const toRun = steps.filter((s) => !only || s.ids.some((id) => only.includes(id)));
+  const prepared = Promise.all([
+    prepareLoad(),
+    ...(servers.includes('tandem') ? [...new Set(toRun.map((s) => s.docs))].map((d) => tandemTemplate(TMP, d)) : []),
+  ]);
   b4Updates();
   if (full) b4States(10);
+  await phase('set-up', () => prepared);
   const samples = new Map<string, Metrics[]>();
   const failures: string[] = [];
   for (const step of steps) {
     if (only && !step.ids.some((id) => only.includes(id))) continue;
     const shared = new Map<ServerKind, Running>();
+    /** Resolves when the shared server of the previous round has quiesced. */
+    let settled: Promise<void> = Promise.resolve();
     if (step.shared) {
       for (const kind of servers) {
         try {
-          shared.set(kind, await startServer(kind, path.join(TMP, `${step.ids[0]}-${kind}`), step.shared.docs));
+          shared.set(kind, await startServer(kind, path.join(TMP, `${step.ids[0]}-${kind}`), step.docs));
         } catch (e) {
           failures.push(`${step.ids.join('+')} ${kind}: ${(e as Error).message}`);
           log(`FAILED ${failures.at(-1)}`);
@@ -170,9 +192,19 @@ async function main() {
         const running = shared.get(kind);
         try {
           if (step.shared && !running) continue;
-          const res = running ? await step.shared!.round(running, round) : await step.run!(kind, dir);
-          // Its trailing work (debounced stores, compactions) must not land in the next server's round.
-          if (running) await quiesce(running);
+          vlog(`${step.ids.join('+')} ${kind} round ${round + 1}`);
+          let res: Record<string, Metrics>;
+          if (running) {
+            // The next server's load connects and warms up while the previous one quiesces (its
+            // trailing stores and compactions); its measured window starts once that is done.
+            const previous = settled;
+            const since = Date.now();
+            try {
+              res = await step.shared!.round(running, round, () => previous);
+            } finally {
+              settled = quiesce(running, { since });
+            }
+          } else res = await step.run!(kind, dir);
           for (const [id, m] of Object.entries(res)) {
             const key = `${id}\t${kind}`;
             samples.set(key, [...(samples.get(key) ?? []), m]);
@@ -186,6 +218,7 @@ async function main() {
         }
       }
     }
+    await settled;
     for (const r of shared.values()) {
       await stopServer(r);
       fs.rmSync(r.dataDir, { recursive: true, force: true });
@@ -225,6 +258,7 @@ async function main() {
   process.stdout.write('\n' + verdictLines(rows));
   if (failures.length) process.stdout.write(`\n${failures.length} failures:\n${failures.join('\n')}\n`);
   log('wrote bench/results/latest.json, latest.md, chart.svg');
+  closeLoad();
   fs.rmSync(TMP, { recursive: true, force: true });
 }
 

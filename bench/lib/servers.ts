@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildServer } from '../../scripts/build-server';
 import { cpuMs } from './proc';
+import { phase, vlog } from './log';
 import type { Target } from '../load/conn';
 
 export type ServerKind = Target['server'];
@@ -23,6 +24,27 @@ const TANDEM_BUILD = path.join(ROOT_DIR, '.build', 'bench-server');
 const TANDEM_ENTRY = path.join(TANDEM_BUILD, 'tandem.mjs');
 let built: Promise<void> | undefined;
 const tandemBuild = () => (built ??= buildServer(TANDEM_BUILD, { name: 'tandem', entry: path.join(BENCH_DIR, 'servers/tandem.ts') }));
+
+/** Accounts and documents are created by a separate process first, as the app would. */
+async function tandemSetup(dataDir: string, docs: number): Promise<void> {
+  await tandemBuild();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+  const setup = spawn(process.execPath, ['--conditions=react-server', TANDEM_ENTRY, dataDir, String(docs), '--setup'], { cwd: ROOT_DIR, env, stdio: 'ignore' });
+  const code = await phase(`tandem fixture (${docs} documents)`, () => new Promise((res) => setup.once('exit', res)));
+  if (code !== 0) throw new Error(`tandem fixture setup exited with ${code}`);
+}
+
+const templates = new Map<string, Promise<string>>();
+/**
+ * A Tandem data directory with the bench account and `docs` documents, made once under `parent`
+ * (call it early, e.g. at the start of a run, to make it while nothing is measured).
+ */
+export function tandemTemplate(parent: string, docs: number): Promise<string> {
+  const dir = path.join(parent, `tandem-template-${docs}`);
+  if (!templates.has(dir)) templates.set(dir, tandemSetup(dir, docs).then(() => dir));
+  return templates.get(dir)!;
+}
 
 /** taskset pins the server to core 0 and the load generator to core 1 when there are two or more cores. */
 const canPin = os.cpus().length >= 2 && fs.existsSync('/usr/bin/taskset');
@@ -50,7 +72,8 @@ function freePort(): Promise<number> {
 }
 
 /** Starts one server under test on `dataDir` (reused across a restart) and waits until it listens. */
-export async function startServer(kind: ServerKind, dataDir: string, docs: number): Promise<Running> {
+export const startServer = (kind: ServerKind, dataDir: string, docs: number) => phase(`start ${kind}`, () => startServer_(kind, dataDir, docs));
+async function startServer_(kind: ServerKind, dataDir: string, docs: number): Promise<Running> {
   fs.mkdirSync(dataDir, { recursive: true });
   let cmd: string;
   let args: string[];
@@ -58,10 +81,10 @@ export async function startServer(kind: ServerKind, dataDir: string, docs: numbe
   let port = 0;
   if (kind === 'tandem') await tandemBuild();
   if (kind === 'tandem' && !fs.existsSync(path.join(dataDir, 'bench-fixture.json'))) {
-    // Accounts and documents are created by a separate process first, as the app would.
-    const setup = spawn(process.execPath, ['--conditions=react-server', TANDEM_ENTRY, dataDir, String(docs), '--setup'], { cwd: ROOT_DIR, env, stdio: 'ignore' });
-    const code = await new Promise((res) => setup.once('exit', res));
-    if (code !== 0) throw new Error(`tandem fixture setup exited with ${code}`);
+    // With SQLite, the fixture is made once per document count and copied (a fresh database per
+    // round as before, without a setup process per start); other storage gets its own setup.
+    if (process.env.TANDEM_BENCH_DATABASE_URL) await tandemSetup(dataDir, docs);
+    else fs.cpSync(await tandemTemplate(path.dirname(dataDir), docs), dataDir, { recursive: true });
   }
   switch (kind) {
     case 'tandem':
@@ -111,21 +134,51 @@ export async function startServer(kind: ServerKind, dataDir: string, docs: numbe
   return { kind, proc, dataDir, target: { server: kind, url: ready.url, docs: names, cookie: ready.cookie, origin: ready.origin, pid: proc.pid! } };
 }
 
-/** Waits until the server has used under 20 ms of CPU in a 500 ms window (persistence settled). */
-export async function quiesce(r: Running, minMs = 0, maxMs = 60_000): Promise<void> {
-  const start = Date.now();
-  await new Promise((res) => setTimeout(res, minMs));
-  let prev = cpuMs(r.target.pid);
-  while (Date.now() - start < maxMs) {
-    await new Promise((res) => setTimeout(res, 500));
-    const now = cpuMs(r.target.pid);
-    if (now - prev < 20) return;
-    prev = now;
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+/** Latest modification of Hocuspocus's database (and its rollback journal), in ms. */
+function hocusDbMtime(r: Running): number {
+  let t = 0;
+  for (const f of ['hocuspocus.sqlite', 'hocuspocus.sqlite-journal']) {
+    try {
+      t = Math.max(t, fs.statSync(path.join(r.dataDir, f)).mtimeMs);
+    } catch {
+      // not there (yet, or no journal now)
+    }
   }
+  return t;
+}
+
+/**
+ * Waits until the server's trailing work (persistence, compaction) is done: it used under 20 ms
+ * of CPU in the last 400 ms (a sliding window, sampled every 50 ms), after at least `minMs`.
+ * Hocuspocus stores a document when its last connection closes (or 2 s after its last change,
+ * at most 10 s): given `since` (when the load started), its database must also have been
+ * written after `since` and not since for that window (at most 12 s of waiting for the write).
+ */
+export const quiesce = (r: Running, o: { minMs?: number; since?: number; maxMs?: number } = {}) => phase(`quiesce ${r.kind}`, () => quiesce_(r, o));
+async function quiesce_(r: Running, { minMs = 0, since, maxMs = 60_000 }: { minMs?: number; since?: number; maxMs?: number }): Promise<void> {
+  const WINDOW = 400;
+  const start = Date.now();
+  const samples: [number, number][] = [];
+  const watchDb = r.kind === 'hocuspocus' && since !== undefined;
+  while (Date.now() - start < maxMs) {
+    const now = Date.now();
+    samples.push([now, cpuMs(r.target.pid)]);
+    while (samples.length > 1 && now - samples[1][0] >= WINDOW) samples.shift();
+    const [t0, c0] = samples[0];
+    const idle = now - t0 >= WINDOW && samples.at(-1)![1] - c0 < 20;
+    const mtime = watchDb ? hocusDbMtime(r) : 0;
+    const stored = !watchDb || (mtime >= since! && now - mtime >= WINDOW) || (mtime < since! && now - start > 12_000);
+    if (idle && stored && now - start >= minMs) return;
+    await sleep(50);
+  }
+  vlog(`quiesce ${r.kind}: still busy after ${maxMs} ms`);
 }
 
 /** SIGTERM (each server's graceful stop), SIGKILL after 15 s. */
-export async function stopServer(r: Running): Promise<void> {
+export const stopServer = (r: Running) => phase(`stop ${r.kind}`, () => stopServer_(r));
+async function stopServer_(r: Running): Promise<void> {
   if (r.proc.exitCode !== null) return;
   const exited = new Promise<void>((res) => r.proc.once('exit', () => res()));
   r.proc.kill('SIGTERM');

@@ -12,8 +12,12 @@ export type Metrics = Record<string, number>;
 /** Unmeasured load before a fan-out measurement starts (see fanout). */
 const FANOUT_WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000);
 
-/** fanout-N: one document, N subscribers, 5 writers at 20 updates/s each (after a warm-up). */
-export async function fanout(t: Target, subscribers: number, seconds: number): Promise<Metrics> {
+/**
+ * fanout-N: one document, N subscribers, 5 writers at 20 updates/s each (after a warm-up).
+ * `gate` (the harness's GO) holds the measured window until the core is the server's alone;
+ * the load goes on meanwhile, unmeasured, as during the warm-up.
+ */
+export async function fanout(t: Target, subscribers: number, seconds: number, gate?: () => Promise<void>): Promise<Metrics> {
   const sentAt: SentAt = new Map();
   const probe = latencyProbe(sentAt);
   const doc = t.docs[0];
@@ -32,6 +36,7 @@ export async function fanout(t: Target, subscribers: number, seconds: number): P
   // not yet warm) are not what a delivery costs. Updates still in flight when measuring starts
   // are not timed (their send times are dropped), so they count for no server.
   await sleep(FANOUT_WARMUP_MS);
+  if (gate) await gate();
   for (const m of sentAt.values()) m.clear();
   probe.lat.length = 0;
   const cpu0 = cpuOf(t);
