@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionCaps, ConnectionRate, TokenBucket, rateSpec } from './limits';
+import { ConnectionCaps, ConnectionRate, rateSpec } from './limits';
 
-describe('TokenBucket', () => {
+describe('ConnectionRate as a token bucket (bytes: 10/s, burst 20; messages unlimited)', () => {
   it('allows a burst, then the sustained rate', () => {
-    const b = new TokenBucket(10, 20, 0);
+    const r = new ConnectionRate({ messagesPerSecond: 1e9, messageBurst: 1e9, bytesPerSecond: 10, byteBurst: 20 }, 0);
+    const b = { take: (n: number, now: number) => r.allow(n, now) };
     for (let i = 0; i < 20; i++) expect(b.take(1, 0)).toBe(true);
     expect(b.take(1, 0)).toBe(false);
     expect(b.take(1, 50)).toBe(false);

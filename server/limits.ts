@@ -1,31 +1,5 @@
 import type { Limits } from '../lib/config';
 
-/**
- * A token bucket: `rate` tokens per second, holding at most `burst`. Taking more than is there
- * fails without taking anything.
- */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private readonly rate: number,
-    private readonly burst: number,
-    now = Date.now(),
-  ) {
-    this.tokens = burst;
-    this.last = now;
-  }
-
-  take(n: number, now = Date.now()): boolean {
-    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * this.rate);
-    this.last = now;
-    if (n > this.tokens) return false;
-    this.tokens -= n;
-    return true;
-  }
-}
-
 /** The rates and bursts of the per-connection limits: computed once, shared by every connection. */
 export interface RateSpec {
   messagesPerSecond: number;
@@ -45,9 +19,10 @@ export function rateSpec(limits: Pick<Limits, 'messagesPerSecond' | 'bytesPerSec
 }
 
 /**
- * Per-connection rate limits on messages and bytes: two token buckets in one object with one
- * clock, their rates read from the shared spec. Every connection holds one, idle ones too, so
- * it is kept to a single small object. A refused message takes nothing from either bucket.
+ * Per-connection rate limits on messages and bytes: two token buckets (`rate` tokens per
+ * second, holding at most `burst`) in one object with one clock, their rates read from the
+ * shared spec. Every connection holds one, idle ones too, so it is kept to a single small
+ * object. A refused message takes nothing from either bucket.
  */
 export class ConnectionRate {
   private messages: number;

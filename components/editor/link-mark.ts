@@ -25,8 +25,7 @@ const ATTRIBUTES = { target: '_blank', rel: 'noopener noreferrer nofollow', clas
 
 /** Tiptap's rule for which found URLs become links without asking: not bare IPs or words. */
 function autoLinkable(url: string): boolean {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.includes('@')) return true;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return true;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.includes('@'))) return true;
   const host = (url.includes('@') ? url.split('@').pop()! : url).split(/[/?#:]/)[0];
   return !/^\d{1,3}(\.\d{1,3}){3}$/.test(host) && host.includes('.');
 }
