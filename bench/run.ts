@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Job } from './load/main';
-import { closeLoad, prepareLoad, runLoad } from './lib/load-process';
+import { closeLoad, prepareLoad, runLoad, type LoadOptions } from './lib/load-process';
 import { markdownTable, pairwise, svgChart } from './lib/report';
 import { verdictLines, verdicts } from './lib/targets';
 import { BENCH_DIR, NODE22, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, tandemTemplate, type Running, type ServerKind } from './lib/servers';
@@ -42,9 +42,15 @@ interface Step {
    * quick run's time), and a server that has been up a while is what production runs.
    */
   shared?: { round(r: Running, round: number, gate: () => Promise<unknown>): Promise<Record<string, Metrics>> };
+  /**
+   * Or: a fresh server per round, started ahead: the next round's server starts once the current
+   * round calls `timed` (its timed part is over), so that start-up is off the run's critical path
+   * and never overlaps anything timed.
+   */
+  fresh?: { round(r: Running, timed: () => void): Promise<Record<string, Metrics>> };
 }
 
-const load = (r: Running, job: Job, gate?: () => Promise<unknown>) => runLoad(r.target, job, undefined, gate);
+const load = (r: Running, job: Job, o?: LoadOptions) => runLoad(r.target, job, o);
 
 async function withServer<T>(kind: ServerKind, dir: string, docs: number, f: (r: Running) => Promise<T>): Promise<T> {
   const r = await startServer(kind, dir, docs);
@@ -58,10 +64,20 @@ async function withServer<T>(kind: ServerKind, dir: string, docs: number, f: (r:
 /** The target with only the document of `round` (scenarios use the first document). */
 const docOf = (r: Running, round: number) => ({ ...r, target: { ...r.target, docs: [r.target.docs[round % r.target.docs.length]] } });
 
+/**
+ * A fan-out round on a server that has already served one warms up for this long instead of
+ * the load generator's default (2 s): the server's code is warm, only the new load process is not.
+ */
+const REWARM_MS = 1000;
+
 const fanout = (n: number, seconds: number): Step => ({
   ids: [`fanout-${n}`],
   docs: RUNS,
-  shared: { round: async (r, round, gate) => ({ [`fanout-${n}`]: await load(docOf(r, round), { kind: 'fanout', subscribers: n, seconds }, gate) }) },
+  shared: {
+    round: async (r, round, gate) => ({
+      [`fanout-${n}`]: await load(docOf(r, round), { kind: 'fanout', subscribers: n, seconds, warmupMs: round > 0 ? REWARM_MS : undefined }, { gate }),
+    }),
+  },
 });
 
 /** ingest-b4 seeds the document cold-b4 then joins after a restart (raw-ws stores nothing). */
@@ -102,7 +118,7 @@ const idleStep = (connections: number, docs: number): Step => ({
   ids: ['idle-10k'],
   docs,
   rounds: full ? HEAVY_RUNS : undefined,
-  run: (kind, dir) => withServer(kind, dir, docs, async (r) => ({ 'idle-10k': { ...(await load(r, { kind: 'idle', connections, docs })), connections } })),
+  fresh: { round: async (r, timed) => ({ 'idle-10k': { ...(await load(r, { kind: 'idle', connections, docs }, { onTimed: timed })), connections } }) },
 });
 
 const roomsStep = (docs: number, seconds: number): Step => ({
@@ -186,36 +202,50 @@ async function main() {
         }
       }
     }
-    for (const [round, order] of interleave(servers, step.rounds ?? RUNS).entries()) {
-      for (const kind of order) {
-        const dir = path.join(TMP, `${step.ids[0]}-${kind}-${round}`);
-        const running = shared.get(kind);
-        try {
-          if (step.shared && !running) continue;
-          vlog(`${step.ids.join('+')} ${kind} round ${round + 1}`);
-          let res: Record<string, Metrics>;
-          if (running) {
-            // The next server's load connects and warms up while the previous one quiesces (its
-            // trailing stores and compactions); its measured window starts once that is done.
-            const previous = settled;
-            const since = Date.now();
-            try {
-              res = await step.shared!.round(running, round, () => previous);
-            } finally {
-              settled = quiesce(running, { since });
-            }
-          } else res = await step.run!(kind, dir);
-          for (const [id, m] of Object.entries(res)) {
-            const key = `${id}\t${kind}`;
-            samples.set(key, [...(samples.get(key) ?? []), m]);
-            log(`${id} ${kind} round ${round + 1}: ${JSON.stringify(m)}`);
+    const plan = interleave(servers, step.rounds ?? RUNS).flatMap((order, round) => order.map((kind) => ({ kind, round })));
+    const dirOf = (i: number) => path.join(TMP, `${step.ids[0]}-${plan[i].kind}-${plan[i].round}`);
+    const start = (i: number) => {
+      const s = startServer(plan[i].kind, dirOf(i), step.docs);
+      s.catch(() => undefined); // reported when its round awaits it
+      return s;
+    };
+    /** A fresh step's next server, started during the current round (see Step.fresh). */
+    let ahead: { i: number; server: Promise<Running> } | undefined;
+    for (const [i, { kind, round }] of plan.entries()) {
+      const dir = dirOf(i);
+      const running = shared.get(kind);
+      let fresh: Running | undefined;
+      try {
+        if (step.shared && !running) continue;
+        vlog(`${step.ids.join('+')} ${kind} round ${round + 1}`);
+        let res: Record<string, Metrics>;
+        if (running) {
+          // The next server's load connects and warms up while the previous one quiesces (its
+          // trailing stores and compactions); its measured window starts once that is done.
+          const previous = settled;
+          const since = Date.now();
+          try {
+            res = await step.shared!.round(running, round, () => previous);
+          } finally {
+            settled = quiesce(running, { since });
           }
-        } catch (e) {
-          failures.push(`${step.ids.join('+')} ${kind} round ${round + 1}: ${(e as Error).message}`);
-          log(`FAILED ${failures.at(-1)}`);
-        } finally {
-          if (!running) fs.rmSync(dir, { recursive: true, force: true });
+        } else if (step.fresh) {
+          fresh = await (ahead?.i === i ? ahead.server : start(i));
+          res = await step.fresh.round(fresh, () => {
+            if (i + 1 < plan.length) ahead = { i: i + 1, server: start(i + 1) };
+          });
+        } else res = await step.run!(kind, dir);
+        for (const [id, m] of Object.entries(res)) {
+          const key = `${id}\t${kind}`;
+          samples.set(key, [...(samples.get(key) ?? []), m]);
+          log(`${id} ${kind} round ${round + 1}: ${JSON.stringify(m)}`);
         }
+      } catch (e) {
+        failures.push(`${step.ids.join('+')} ${kind} round ${round + 1}: ${(e as Error).message}`);
+        log(`FAILED ${failures.at(-1)}`);
+      } finally {
+        if (fresh) await stopServer(fresh);
+        if (!running) fs.rmSync(dir, { recursive: true, force: true });
       }
     }
     await settled;

@@ -76,20 +76,27 @@ export function closeLoad(): void {
   spare = undefined;
 }
 
-/**
- * Runs one job in its own load-generator process (pinned to core 1) against `target`. A fan-out
- * given `gate` is gated: after its warm-up it waits for `gate()` (and the next spare process)
- * before its measured window.
- */
-export const runLoad = (target: Target, job: Job, timeoutMs = 300_000, gate?: () => Promise<unknown>) =>
-  phase(`load ${job.kind} ${target.server}`, () => runLoad_(target, job, timeoutMs, gate));
+export interface LoadOptions {
+  timeoutMs?: number;
+  /** A gated fan-out waits for this (and the next spare process) after its warm-up, before measuring. */
+  gate?: () => Promise<unknown>;
+  /** Called when the job's timed part is over (idle: every connection synced). */
+  onTimed?: () => void;
+}
 
-async function runLoad_(target: Target, job: Job, timeoutMs: number, gate?: () => Promise<unknown>): Promise<Metrics> {
+/** Runs one job in its own load-generator process (pinned to core 1) against `target`. */
+export const runLoad = (target: Target, job: Job, o: LoadOptions = {}) => phase(`load ${job.kind} ${target.server}`, () => runLoad_(target, job, o));
+
+async function runLoad_(target: Target, job: Job, { timeoutMs = 300_000, gate, onTimed }: LoadOptions): Promise<Metrics> {
   await prespawn();
   const lp = spare!;
   spare = undefined;
   if (gate && job.kind === 'fanout') job = { ...job, gated: true };
   lp.onLine = (line) => {
+    if (line === 'TIMED') {
+      vlog(`timed part done: ${job.kind} ${target.server}`);
+      onTimed?.();
+    }
     if (line !== 'WARM') return;
     vlog(`warm ${job.kind} ${target.server}`);
     void Promise.all([gate?.(), prespawn()]).then(() => {

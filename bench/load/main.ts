@@ -6,10 +6,10 @@ import type { Target } from './conn';
  * Started ahead of time: prints `READY` once loaded, then reads one `{target, job}` JSON line
  * from stdin (or takes it as its argument), runs that scenario against one server and prints
  * `RESULT <json>` as its last line. A gated fan-out prints `WARM` after its warm-up and starts
- * measuring when `GO` comes on stdin.
+ * measuring when `GO` comes on stdin; idle prints `TIMED` once its timed part is over.
  */
 export type Job =
-  | { kind: 'fanout'; subscribers: number; seconds: number; gated?: boolean }
+  | { kind: 'fanout'; subscribers: number; seconds: number; gated?: boolean; warmupMs?: number }
   | { kind: 'ingest'; window: number; doc?: number; limit?: number }
   | { kind: 'seed'; doc: string; copies: number }
   | { kind: 'cold'; doc: string; expectedLength: number }
@@ -39,7 +39,7 @@ async function gate(): Promise<void> {
 async function run(target: Target, job: Job): Promise<Metrics> {
   switch (job.kind) {
     case 'fanout':
-      return fanout(target, job.subscribers, job.seconds, job.gated ? gate : undefined);
+      return fanout(target, job.subscribers, job.seconds, job.gated ? gate : undefined, job.warmupMs);
     case 'ingest':
       return ingest(target, job.window, job);
     case 'seed':
@@ -47,7 +47,7 @@ async function run(target: Target, job: Job): Promise<Metrics> {
     case 'cold':
       return cold(target, job.doc, job.expectedLength);
     case 'idle':
-      return idle(target, job.connections, job.docs);
+      return idle(target, job.connections, job.docs, () => process.stdout.write('TIMED\n'));
     case 'rooms':
       return rooms(target, job.docs, job.seconds);
     case 'reconnect':

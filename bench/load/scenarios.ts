@@ -17,14 +17,15 @@ const FANOUT_WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000);
  * `gate` (the harness's GO) holds the measured window until the core is the server's alone;
  * the load goes on meanwhile, unmeasured, as during the warm-up.
  */
-export async function fanout(t: Target, subscribers: number, seconds: number, gate?: () => Promise<void>): Promise<Metrics> {
+export async function fanout(t: Target, subscribers: number, seconds: number, gate?: () => Promise<void>, warmupMs = FANOUT_WARMUP_MS): Promise<Metrics> {
   const sentAt: SentAt = new Map();
   const probe = latencyProbe(sentAt);
   const doc = t.docs[0];
   const subs = await openMany(t, subscribers, () => doc, 50, () => ({ onUpdate: (u, at) => probe.onUpdate(u, at) }));
   const writers = await openWriters(t, 5, () => doc, sentAt, probe, 5);
   const wconns = writers.map((w) => w.conn);
-  await sleep(500);
+  // Every connection has synced; the warm-up below is unmeasured anyway.
+  await sleep(100);
   const timers = writers.map((w, i) => {
     let n = 0;
     const tick = () => w.type((text) => text.insert(Math.floor(Math.random() * (text.length + 1)), String.fromCharCode(97 + ((n++ + i) % 26))));
@@ -35,7 +36,7 @@ export async function fanout(t: Target, subscribers: number, seconds: number, ga
   // The same load, unmeasured, first: a server serves for hours, so its first seconds (the JIT
   // not yet warm) are not what a delivery costs. Updates still in flight when measuring starts
   // are not timed (their send times are dropped), so they count for no server.
-  await sleep(FANOUT_WARMUP_MS);
+  await sleep(warmupMs);
   if (gate) await gate();
   for (const m of sentAt.values()) m.clear();
   probe.lat.length = 0;
@@ -229,17 +230,36 @@ export async function cold(t: Target, doc: string, expectedLength: number): Prom
   };
 }
 
-/** idle-10k: `n` connections over `docs` documents; RSS per connection and connect-to-synced. */
-export async function idle(t: Target, n: number, docs: number): Promise<Metrics> {
+/**
+ * idle-10k: `n` connections over `docs` documents; RSS per connection and connect-to-synced.
+ * `timed` is told when the timed part (connecting) is over: the harness starts the next round's
+ * server then. RSS is read once it has not changed for half a second (sampled every 100 ms; at
+ * most 2 s): it settles about 250 ms after the last connection syncs, on every server.
+ */
+export async function idle(t: Target, n: number, docs: number, timed: () => void = () => {}): Promise<Metrics> {
   await sleep(300);
   const rss0 = rssKb(t.pid);
   const conns = await openMany(t, n, (i) => t.docs[i % docs], 200);
-  await sleep(2000);
-  const rss1 = rssKb(t.pid);
+  timed();
+  const rss1 = await settledRss(t.pid, 500, 2000);
   const times = conns.map((c) => c.syncedAt - c.startedAt);
   const errors = errorsOf(conns);
   closeAll(conns);
   return { rss_kb_per_conn: (rss1 - rss0) / n, time_to_synced_ms: percentile(times, 0.99), p50_ms: percentile(times, 0.5), errors };
+}
+
+/** The process's RSS once it has been the same for `stableMs` (or after `maxMs`). */
+async function settledRss(pid: number, stableMs: number, maxMs: number): Promise<number> {
+  const start = performance.now();
+  let rss = rssKb(pid);
+  let since = start;
+  for (;;) {
+    await sleep(100);
+    const now = performance.now();
+    const next = rssKb(pid);
+    if (next !== rss) [rss, since] = [next, now];
+    if (now - since >= stableMs || now - start >= maxMs) return rss;
+  }
 }
 
 /** rooms-1000: `docs` documents × 3 clients typing at the clownschool trace's per-author pace. */
