@@ -50,6 +50,29 @@ export function historyContract(s: () => Storage, user: (p?: string) => Promise<
       expect(await s().updates.load(empty.id)).toEqual([]);
     });
 
+    it('writes many edit marks at once, the latest per account, across statements', async () => {
+      // More marks than one statement carries (500), one account twice, and a second document.
+      const d = await s().documents.create({ title: 'Marked', ownerId: (await user('mo')).id, now });
+      const other = await s().documents.create({ title: 'Marked too', ownerId: (await user('mt')).id, now });
+      const editors = await Promise.all(Array.from({ length: 501 }, (_, i) => user(`m${i}`)));
+      const first = editors[0].id;
+      await s().versions.markEditedMany([
+        ...editors.map((e, i) => ({ documentId: d.id, userId: e.id, at: now + 1 + (i % 5) })),
+        { documentId: other.id, userId: first, at: now + 1 },
+        { documentId: d.id, userId: first, at: now + 50 },
+      ]);
+      await s().versions.markEditedMany([]);
+      const v = await s().versions.create({ documentId: d.id, kind: 'auto', name: null, data: new Uint8Array([1]), createdBy: null, now: now + 100 });
+      expect(v.editors.map((e) => e.id).sort()).toEqual(editors.map((e) => e.id).sort());
+      // Only marks after a document's previous version count: the account marked again at +150 is
+      // listed, the rest (last marked before +100) are not.
+      await s().versions.markEditedMany([{ documentId: d.id, userId: editors[7].id, at: now + 150 }]);
+      const v2 = await s().versions.create({ documentId: d.id, kind: 'auto', name: null, data: new Uint8Array([2]), createdBy: null, now: now + 200 });
+      expect(v2.editors.map((e) => e.id)).toEqual([editors[7].id]);
+      const o = await s().versions.create({ documentId: other.id, kind: 'auto', name: null, data: new Uint8Array([3]), createdBy: null, now: now + 100 });
+      expect(o.editors.map((e) => e.id)).toEqual([first]);
+    });
+
     it('keeps versions newest first, with the accounts that edited since the previous one', async () => {
       const a = await user('va');
       const b = await user('vb');

@@ -82,6 +82,30 @@ describe('version history', () => {
     cb.destroy();
   });
 
+  it('writes the edit marks of documents edited at about the same time in one storage call', async () => {
+    // A write each was a commit each on the event loop: a thousand documents edited at once
+    // stalled every connection (docs/BENCHMARKS.md, rooms-1000).
+    const a = await signedInUser(h.storage, h.config, 'Ada');
+    const docs = await Promise.all([1, 2, 3, 4].map((i) => h.storage.documents.create({ title: `Marked ${i}`, ownerId: a.user.id, now: Date.now() })));
+    const clients = docs.map((d) => client(h, d.id, a.cookie));
+    await waitFor(() => clients.every((c) => c.provider.synced), 5000, 'synced');
+    const versions = h.storage.versions;
+    const calls: number[] = [];
+    const original = versions.markEditedMany.bind(versions);
+    versions.markEditedMany = (marks) => (calls.push(marks.filter((m) => docs.some((d) => d.id === m.documentId)).length), original(marks));
+    try {
+      clients.forEach((c, i) => addParagraph(c.doc, `edit ${i}`));
+      await waitFor(() => calls.reduce((n, k) => n + k, 0) >= docs.length, 5000, 'the marks written');
+      expect(calls.filter((k) => k > 0)).toEqual([docs.length]);
+      // And the version each document gets after its burst names the editor those marks recorded.
+      await waitFor(async () => (await Promise.all(docs.map((d) => h.storage.versions.list(d.id)))).every((l) => l.length === 1), 5000, 'versions');
+      for (const d of docs) expect((await h.storage.versions.list(d.id))[0].editors).toEqual([{ id: a.user.id, name: 'Ada' }]);
+    } finally {
+      versions.markEditedMany = original;
+      clients.forEach((c) => c.destroy());
+    }
+  });
+
   it('records a version when the last person leaves (however soon)', async () => {
     // Bursts would only end after an hour here: the version must come from leaving.
     const slow = await startHarness({ VERSION_QUIET: '1h', VERSION_INTERVAL: '1h' });
