@@ -15,6 +15,17 @@ const get = (rows: Row[], scenario: string, server: string, metric: string): num
 const check = (target: string, value: number | undefined, ok: (v: number) => boolean, fmt: (v: number) => string): Verdict =>
   value === undefined ? { target, met: undefined, value: 'not measured' } : { target, met: ok(value), value: fmt(value) };
 
+/**
+ * Idle memory is judged at 10,000 connections (`--full`): at the quick run's 1,000, V8 growing
+ * its young generation under the first burst of upgrades is a one-off of 10-17 MB that alone
+ * is over 10 KB per connection (bench/README.md).
+ */
+function idleVerdict(kb: number | undefined, connections: number | undefined): Verdict {
+  const target = 'idle-10k: ≤ 10 KB RSS per idle connection';
+  if (kb !== undefined && connections !== undefined && connections < 10_000) return { target, met: undefined, value: `${kb} KB at ${connections} connections; judged at 10,000 (--full)` };
+  return check(target, kb, (v) => v <= 10, (v) => `${v} KB`);
+}
+
 export function verdicts(rows: Row[]): Verdict[] {
   const f = (s: string, m: string) => get(rows, s, 'tandem', m);
   const ratio = (s: string, m: string, peer: string) => {
@@ -29,7 +40,7 @@ export function verdicts(rows: Row[]): Verdict[] {
     check('fanout-50: p99 < 10 ms', f('fanout-50', 'p99_ms'), (v) => v < 10, (v) => `${v} ms`),
     check('ingest-b4: ≥ 40,000 updates/s durably acknowledged', f('ingest-b4', 'acks_per_s'), (v) => v >= 40_000, (v) => `${Math.round(v)} acks/s`),
     check('ingest-b4: acknowledgement p99 < 5 ms', f('ingest-b4', 'ack_p99_ms'), (v) => v < 5, (v) => `${v} ms`),
-    check('idle-10k: ≤ 10 KB RSS per idle connection', f('idle-10k', 'rss_kb_per_conn'), (v) => v <= 10, (v) => `${v} KB`),
+    idleVerdict(f('idle-10k', 'rss_kb_per_conn'), f('idle-10k', 'connections')),
     check('cold-b4: server_ms < 50 ms', f('cold-b4', 'server_ms'), (v) => v < 50, (v) => `${v} ms`),
   ];
   const cold = f('cold-b4', 'time_to_synced_ms');
@@ -39,5 +50,6 @@ export function verdicts(rows: Row[]): Verdict[] {
 }
 
 export function verdictLines(rows: Row[]): string {
-  return verdicts(rows).map((v) => `- ${v.target}: **${v.met === undefined ? 'not measured' : v.met ? 'met' : 'missed'}** (${v.value})`).join('\n') + '\n';
+  const label = (v: Verdict) => (v.met === undefined ? (v.value === 'not measured' ? 'not measured' : 'not judged') : v.met ? 'met' : 'missed');
+  return verdicts(rows).map((v) => `- ${v.target}: **${label(v)}** (${v.value})`).join('\n') + '\n';
 }
