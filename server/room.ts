@@ -25,7 +25,7 @@ function isEmptyUpdate(update: Uint8Array): boolean {
  * {@link Peer}s and frames are bytes. All document writes go through `deps.persist`.
  */
 export class Room {
-  readonly doc = new Y.Doc();
+  readonly doc: Y.Doc;
   private readonly presence: RoomAwareness;
   phase: RoomPhase = { kind: 'open' };
   private readonly peers = new Map<Peer, PeerState>();
@@ -42,6 +42,9 @@ export class Room {
     private readonly deps: RoomDeps,
     stored: Uint8Array[] = [],
   ) {
+    // A given guid: Yjs would otherwise make a random UUID from 36 separate 4-byte random reads,
+    // 1.3 % of the server's CPU while 10,000 connections opened 1,000 rooms (idle-10k profile).
+    this.doc = new Y.Doc({ guid: documentId });
     this.presence = new RoomAwareness(this.doc, {
       relay: (frame, origin) => this.relay(frame, origin),
       link: () => this.link,
