@@ -98,6 +98,8 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
       metrics.logCommits.observe(entries.length);
       compaction.noteAppended(entries);
     },
+    // Edit marks gathered by the version recorder are stored before the edits are acknowledged.
+    beforeResolve: () => versions.writeMarks(),
   });
   const versions = new VersionRecorder(storage, log, config.versions);
   const live = new LiveHub({ storage, log, sessionIdleMs: config.sessionIdleMs });

@@ -21,10 +21,11 @@ interface Tracked {
 /** Edit marks are written at most this often per account and document (and always before a version). */
 const MARK_EVERY_MS = 30_000;
 /**
- * Marks due are gathered for this long and written in one transaction. A write each was a
- * commit (and an fsync, with SQLite on the event loop) each: when a thousand documents started
- * being edited at once, that stalled every connection for over a second (rooms-1000 p99 1.8 s;
- * 0.5-0.8 s without marks).
+ * Marks due are written together, after the commit of the edits they record and before those
+ * are acknowledged (or after this long, at the latest). A write each was a commit (and an
+ * fsync, with SQLite on the event loop) each: when a thousand documents started being edited
+ * at once, that stalled every connection for over a second (rooms-1000 p99 1.8 s; 0.5-0.8 s
+ * without marks).
  */
 const MARK_GATHER_MS = 1000;
 
@@ -116,8 +117,11 @@ export class VersionRecorder {
     this.marksTimer ??= setTimeout(() => void this.writeMarks(), MARK_GATHER_MS).unref();
   }
 
-  /** Writes the gathered marks; resolves once they (and any write before them) are done. */
-  private writeMarks(): Promise<void> {
+  /**
+   * Writes the gathered marks; resolves once they (and any write before them) are done. Also
+   * called after every commit of updates, before their acknowledgements (see server/app.ts).
+   */
+  writeMarks(): Promise<void> {
     clearTimeout(this.marksTimer);
     this.marksTimer = undefined;
     const marks = [...this.marks.values()];

@@ -35,6 +35,12 @@ export interface WriterOptions {
    * counts tails with it). Must be cheap and must not throw.
    */
   onCommitted?: (entries: readonly { documentId: string; data: Uint8Array; updates: number }[]) => void;
+  /**
+   * Awaited after a batch committed and before its writes resolve (and acknowledgements go
+   * out): the edit marks gathered meanwhile are written there, so what an acknowledged edit
+   * implies is stored too. Must not reject.
+   */
+  beforeResolve?: () => Promise<void>;
 }
 
 /**
@@ -50,6 +56,7 @@ export class UpdateWriter {
   private markIdle: () => void = () => {};
   private readonly maxBatch: number;
   private readonly onCommitted: NonNullable<WriterOptions['onCommitted']>;
+  private readonly beforeResolve: WriterOptions['beforeResolve'];
 
   /** `storage` is the Storage itself or anything with `updates.append` (the append worker). */
   constructor(
@@ -58,6 +65,7 @@ export class UpdateWriter {
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
     this.onCommitted = options.onCommitted ?? (() => {});
+    this.beforeResolve = options.beforeResolve;
   }
 
   /**
@@ -102,7 +110,7 @@ export class UpdateWriter {
       } catch (e) {
         await this.isolate(batch, e);
       }
-      if (committed) this.committed(batch.entries, [...batch.groups.values()]);
+      if (committed) await this.committed(batch.entries, [...batch.groups.values()]);
     }
     this.running = false;
     this.markIdle();
@@ -126,7 +134,7 @@ export class UpdateWriter {
       } catch (e) {
         group.reject(e);
       }
-      if (committed) this.committed(entries, [group]);
+      if (committed) await this.committed(entries, [group]);
     }
   }
 
@@ -135,7 +143,8 @@ export class UpdateWriter {
    * try block on purpose: a throwing listener must never look like a failed commit, which
    * would fail (and retry) writes that are already on disk.
    */
-  private committed(entries: Entry[], groups: Group[]): void {
+  private async committed(entries: Entry[], groups: Group[]): Promise<void> {
+    if (this.beforeResolve) await this.beforeResolve().catch(() => undefined);
     for (const g of groups) g.resolve();
     try {
       this.onCommitted(entries);

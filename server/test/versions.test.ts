@@ -106,6 +106,25 @@ describe('version history', () => {
     }
   });
 
+  it('stores the edit mark of an acknowledged edit: a version made right after names its editor', async () => {
+    // A named version is saved by the app, another process: it sees only what is stored. Marks
+    // are gathered, yet never past the acknowledgement of the edit they record.
+    const slow = await startHarness({ VERSION_QUIET: '1h', VERSION_INTERVAL: '1h' });
+    try {
+      const a = await signedInUser(slow.storage, slow.config, 'Ada');
+      const doc = await slow.storage.documents.create({ title: 'Marked at once', ownerId: a.user.id, now: Date.now() });
+      const ca = client(slow, doc.id, a.cookie);
+      await waitFor(() => ca.provider.synced, 5000, 'synced');
+      addParagraph(ca.doc, 'typed just now');
+      await waitFor(() => ca.tracker.state.kind === 'saved', 5000, 'saved');
+      const v = await slow.storage.versions.create({ documentId: doc.id, kind: 'named', name: 'Now', data: Y.encodeStateAsUpdate(ca.doc), createdBy: a.user.id, now: Date.now() });
+      expect(v.editors).toEqual([{ id: a.user.id, name: 'Ada' }]);
+      ca.destroy();
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('records a version when the last person leaves (however soon)', async () => {
     // Bursts would only end after an hour here: the version must come from leaving.
     const slow = await startHarness({ VERSION_QUIET: '1h', VERSION_INTERVAL: '1h' });
