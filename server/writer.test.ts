@@ -81,4 +81,21 @@ describe('UpdateWriter', () => {
     // Each update is stored exactly once: a throwing listener did not cause a retry.
     expect((await s.updates.load(d.id)).map((u) => u[0])).toEqual([1, 2, 3]);
   });
+
+  it('runs beforeResolve after each commit and before its writes resolve; its failure fails nothing', async () => {
+    const d = await doc();
+    const events: string[] = [];
+    let fail = false;
+    const w = new UpdateWriter(s, {
+      beforeResolve: async () => {
+        // What it runs sees the batch stored already.
+        events.push(`before (${(await s.updates.load(d.id)).length} stored)`);
+        if (fail) throw new Error('marks could not be written');
+      },
+    });
+    await w.write(d.id, new Uint8Array([1])).then(() => events.push('resolved 1'));
+    fail = true;
+    await w.write(d.id, new Uint8Array([2])).then(() => events.push('resolved 2'));
+    expect(events).toEqual(['before (1 stored)', 'resolved 1', 'before (2 stored)', 'resolved 2']);
+  });
 });
