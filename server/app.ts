@@ -92,6 +92,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
   // Postgres commits are asynchronous already.
   const appender = config.storage.kind === 'sqlite' ? new AppendWorker(config.storage.file) : undefined;
   await Promise.all([appender?.start(), o.prestartWorkers ? worker.start() : undefined]);
+  const versions = new VersionRecorder(storage, log, config.versions);
   const writer = new UpdateWriter({ updates: appender ?? storage.updates }, {
     onCommitted: (entries) => {
       metrics.logRows.inc(entries.length);
@@ -101,7 +102,6 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
     // Edit marks gathered by the version recorder are stored before the edits are acknowledged.
     beforeResolve: () => versions.writeMarks(),
   });
-  const versions = new VersionRecorder(storage, log, config.versions);
   const live = new LiveHub({ storage, log, sessionIdleMs: config.sessionIdleMs });
   const rooms = new RoomRegistry(storage, writer, log, {
     unloadDelayMs: config.roomUnloadDelayMs,

@@ -122,15 +122,15 @@ export class VersionRecorder {
    * called after every commit of updates, before their acknowledgements (see server/app.ts).
    */
   writeMarks(): Promise<void> {
+    // Nothing gathered (after almost every commit): no timer to clear, nothing to allocate.
+    if (this.marks.size === 0) return this.marksWritten;
     clearTimeout(this.marksTimer);
     this.marksTimer = undefined;
     const marks = [...this.marks.values()];
     this.marks = new Map();
-    if (marks.length > 0) {
-      this.marksWritten = this.marksWritten.then(() =>
-        this.storage.versions.markEditedMany(marks).catch((err) => this.log.warn({ err, marks: marks.length }, 'could not mark edits')),
-      );
-    }
+    this.marksWritten = this.marksWritten.then(() =>
+      this.storage.versions.markEditedMany(marks).catch((err) => this.log.warn({ err, marks: marks.length }, 'could not mark edits')),
+    );
     return this.marksWritten;
   }
 

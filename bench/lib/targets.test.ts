@@ -9,7 +9,7 @@ describe('target verdicts', () => {
   it('judges idle memory only at 10,000 connections', () => {
     expect(idleVerdict(idle(10_000, 9.4))).toMatchObject({ met: true, value: '9.4 KB' });
     expect(idleVerdict(idle(10_000, 10.2))).toMatchObject({ met: false });
-    expect(idleVerdict(idle(1000, 27.3))).toEqual({ target: 'idle-10k: ≤ 10 KB RSS per idle connection', met: undefined, value: '27.3 KB at 1000 connections; judged at 10,000 (--full)' });
+    expect(idleVerdict(idle(1000, 27.3))).toEqual({ target: 'idle-10k: ≤ 10 KB RSS per idle connection', met: undefined, notJudged: true, value: '27.3 KB at 1000 connections; judged at 10,000 (--full)' });
     expect(verdictLines(idle(1000, 27.3))).toContain('idle-10k: ≤ 10 KB RSS per idle connection: **not judged** (27.3 KB at 1000 connections');
   });
 

@@ -5,6 +5,8 @@ export interface Verdict {
   target: string;
   met: boolean | undefined;
   value: string;
+  /** Measured, but at a size the target does not speak of (so `met` is undefined). */
+  notJudged?: true;
 }
 
 const get = (rows: Row[], scenario: string, server: string, metric: string): number | undefined => {
@@ -22,7 +24,7 @@ const check = (target: string, value: number | undefined, ok: (v: number) => boo
  */
 function idleVerdict(kb: number | undefined, connections: number | undefined): Verdict {
   const target = 'idle-10k: ≤ 10 KB RSS per idle connection';
-  if (kb !== undefined && connections !== undefined && connections < 10_000) return { target, met: undefined, value: `${kb} KB at ${connections} connections; judged at 10,000 (--full)` };
+  if (kb !== undefined && connections !== undefined && connections < 10_000) return { target, met: undefined, notJudged: true, value: `${kb} KB at ${connections} connections; judged at 10,000 (--full)` };
   return check(target, kb, (v) => v <= 10, (v) => `${v} KB`);
 }
 
@@ -50,6 +52,6 @@ export function verdicts(rows: Row[]): Verdict[] {
 }
 
 export function verdictLines(rows: Row[]): string {
-  const label = (v: Verdict) => (v.met === undefined ? (v.value === 'not measured' ? 'not measured' : 'not judged') : v.met ? 'met' : 'missed');
+  const label = (v: Verdict) => (v.met === undefined ? (v.notJudged ? 'not judged' : 'not measured') : v.met ? 'met' : 'missed');
   return verdicts(rows).map((v) => `- ${v.target}: **${label(v)}** (${v.value})`).join('\n') + '\n';
 }

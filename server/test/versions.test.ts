@@ -34,6 +34,17 @@ async function sharedDoc() {
   return { a, b, doc };
 }
 
+/** Ada alone in a new document on `harness`, synced, after typing `text` and seeing it saved. */
+async function adaTyped(harness: Harness, title: string, text: string) {
+  const a = await signedInUser(harness.storage, harness.config, 'Ada');
+  const doc = await harness.storage.documents.create({ title, ownerId: a.user.id, now: Date.now() });
+  const ca = client(harness, doc.id, a.cookie);
+  await waitFor(() => ca.provider.synced, 5000, 'synced');
+  addParagraph(ca.doc, text);
+  await waitFor(() => ca.tracker.state.kind === 'saved', 5000, 'saved');
+  return { a, doc, ca };
+}
+
 describe('version history', () => {
   it('records a version after a burst of editing, naming who edited', async () => {
     const { a, b, doc } = await sharedDoc();
@@ -111,12 +122,7 @@ describe('version history', () => {
     // are gathered, yet never past the acknowledgement of the edit they record.
     const slow = await startHarness({ VERSION_QUIET: '1h', VERSION_INTERVAL: '1h' });
     try {
-      const a = await signedInUser(slow.storage, slow.config, 'Ada');
-      const doc = await slow.storage.documents.create({ title: 'Marked at once', ownerId: a.user.id, now: Date.now() });
-      const ca = client(slow, doc.id, a.cookie);
-      await waitFor(() => ca.provider.synced, 5000, 'synced');
-      addParagraph(ca.doc, 'typed just now');
-      await waitFor(() => ca.tracker.state.kind === 'saved', 5000, 'saved');
+      const { a, doc, ca } = await adaTyped(slow, 'Marked at once', 'typed just now');
       const v = await slow.storage.versions.create({ documentId: doc.id, kind: 'named', name: 'Now', data: Y.encodeStateAsUpdate(ca.doc), createdBy: a.user.id, now: Date.now() });
       expect(v.editors).toEqual([{ id: a.user.id, name: 'Ada' }]);
       ca.destroy();
@@ -128,12 +134,7 @@ describe('version history', () => {
   it('records a version when the last person leaves (however soon)', async () => {
     // Bursts would only end after an hour here: the version must come from leaving.
     const slow = await startHarness({ VERSION_QUIET: '1h', VERSION_INTERVAL: '1h' });
-    const a = await signedInUser(slow.storage, slow.config, 'Ada');
-    const doc = await slow.storage.documents.create({ title: 'Leaving', ownerId: a.user.id, now: Date.now() });
-    const ca = client(slow, doc.id, a.cookie);
-    await waitFor(() => ca.provider.synced, 5000, 'synced');
-    addParagraph(ca.doc, 'quick note');
-    await waitFor(() => ca.tracker.state.kind === 'saved', 5000, 'saved');
+    const { a, doc, ca } = await adaTyped(slow, 'Leaving', 'quick note');
     ca.destroy();
     await waitFor(async () => (await slow.storage.versions.list(doc.id)).length === 1, 5000, 'a version on close');
     const [v] = await slow.storage.versions.list(doc.id);
