@@ -7,17 +7,13 @@ import { PeerAcks, type AckHost } from './peer-acks';
 import type { Peer } from './peer';
 import { REMOTE, STORED, type RoomDeps, type RoomLink, type RoomPhase } from './room-api';
 import { RoomAwareness } from './room-awareness';
+import { applyAll, isEmptyUpdate } from './room-updates';
 
 export type { RoomDeps, RoomObserver, RoomPhase } from './room-api';
 
 /** A connection's state in the room: its acknowledgements and more, one object per connection. */
 class PeerState extends PeerAcks {
   toldReadOnly = false;
-}
-
-/** Yjs encodes "nothing" as two zero varints (no struct clients, no delete-set clients). */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.length === 2 && update[0] === 0 && update[1] === 0;
 }
 
 /**
@@ -214,37 +210,19 @@ export class Room {
       }
       return;
     }
+    let dropped: boolean;
+    this.runLength = updates.length;
     try {
-      // Nested applies join this transaction; what integrated before a bad update is still
-      // stored and relayed when the transaction ends (Yjs cleans up in a finally).
-      this.runLength = updates.length;
-      this.doc.transact(() => {
-        for (const u of updates) Y.applyUpdate(this.doc, u, peer);
-      }, peer);
+      dropped = applyAll(this.doc, updates, peer);
     } catch (e) {
-      this.dropPending();
       throw new ProtocolError(`invalid update: ${(e as Error).message}`);
     } finally {
       this.runLength = 1;
     }
     this.deps.observer?.updateApplied(updates.length);
     this.deps.edited?.(this, peer);
-    if (this.dropPending()) throw new ProtocolError('update depends on changes the server does not have; reconnect to resync');
-  }
-
-  /**
-   * Discards the part of an update Yjs could not integrate because it depends on changes the
-   * server does not have. Yjs would keep it and retry it on every later update, so garbage
-   * could pile up and slow the room for everyone. The sender is closed (see callers); its next
-   * sync step 2 sends the dropped part again with what it depends on. What did integrate was
-   * stored and relayed as usual. Returns whether anything was dropped.
-   */
-  private dropPending(): boolean {
-    const store = this.doc.store;
-    const had = store.pendingStructs !== null || store.pendingDs !== null;
-    store.pendingStructs = null;
-    store.pendingDs = null;
-    return had;
+    // The sender is closed; its next sync step 2 sends the dropped part with what it depends on.
+    if (dropped) throw new ProtocolError('update depends on changes the server does not have; reconnect to resync');
   }
 
   /**
@@ -254,13 +232,7 @@ export class Room {
    */
   applyRemote(update: Uint8Array): boolean {
     if (this.phase.kind !== 'open') return true;
-    try {
-      Y.applyUpdate(this.doc, update, REMOTE);
-    } catch (e) {
-      this.dropPending();
-      throw e;
-    }
-    return !this.dropPending();
+    return !applyAll(this.doc, [update], REMOTE);
   }
 
   /** Awareness from another server; states of this server's own connections are never overridden from outside. */
@@ -271,10 +243,7 @@ export class Room {
   /** Applies what storage holds (after a change stored from outside); clients get the difference. */
   applyStoredChange(updates: readonly Uint8Array[]): void {
     if (this.phase.kind !== 'open') return;
-    this.doc.transact(() => {
-      for (const u of updates) Y.applyUpdate(this.doc, u, STORED);
-    }, STORED);
-    this.dropPending();
+    applyAll(this.doc, updates, STORED);
   }
 
   /** Stores changes that arrived from another server (when this one must vouch for them). */

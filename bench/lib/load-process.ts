@@ -29,7 +29,9 @@ interface LoadProc {
 }
 
 function spawnLoad(): LoadProc {
-  const [cmd, args] = pinned(1, process.execPath, [path.join(LOAD_BUILD, 'main.mjs')]);
+  // BENCH_LOAD_FLAGS: Node flags for the load processes (e.g. `--cpu-prof`), as BENCH_NODE_FLAGS for servers.
+  const flags = (process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean);
+  const [cmd, args] = pinned(1, process.execPath, [...flags, path.join(LOAD_BUILD, 'main.mjs')]);
   // Paths the bundle would otherwise derive from its own location.
   const env = { ...process.env, TANDEM_TRACES_DIR: TRACES_DIR, TANDEM_BENCH_CACHE: CACHE };
   const p = spawn(cmd, args, { cwd: ROOT_DIR, env, stdio: ['pipe', 'pipe', 'pipe'] });
