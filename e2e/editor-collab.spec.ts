@@ -128,6 +128,37 @@ test('presence: avatars with names and initials, idle people dimmed, click scrol
   await closeAll(pageA);
 });
 
+test("a collaborator's caret label is painted above the line, also at the top of a paragraph", async ({ browser }, info) => {
+  // Blocks are content-visibility: auto (globals.css), which clips what overflows a block unless
+  // its clip margin lets it through; a label sits above its caret's line, outside the block.
+  const { id, bo, pageA, pageB, a, b } = await sharedDocument(browser, info.testId, 'Caret labels');
+  await a.focusEnd();
+  await pageA.keyboard.type('First paragraph.');
+  await pageA.keyboard.press('Enter');
+  await pageA.keyboard.type('Second paragraph.');
+  await a.waitSaved();
+  await b.open(id);
+  await expect.poll(() => b.text()).toBe('First paragraph.\nSecond paragraph.');
+  await b.focusStart();
+  await pageB.keyboard.press('ArrowDown');
+  await pageB.keyboard.press('Home');
+
+  const label = pageA.locator('.collaboration-carets__label', { hasText: bo.name });
+  await expect(label).toBeVisible();
+  const second = a.editor.locator(':scope > *').nth(1);
+  await expect(second.locator('.collaboration-carets__label')).toHaveCount(1);
+  // What is painted near the label's top edge (above the paragraph) is the label itself.
+  const painted = await label.evaluate((el) => {
+    (el as HTMLElement).style.pointerEvents = 'auto';
+    const r = el.getBoundingClientRect();
+    const top = el.closest('.tiptap > *')!.getBoundingClientRect().top;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + 2);
+    return { aboveBlock: r.top < top, hit: hit === el || el.contains(hit) };
+  });
+  expect(painted).toEqual({ aboveBlock: true, hit: true });
+  await closeAll(pageA, pageB);
+});
+
 /** Presses Ctrl+Z until the Undo button says there is nothing left to undo. */
 async function undoAll(e: EditorPage): Promise<void> {
   for (let i = 0; i < 50 && (await e.tool('Undo').isEnabled()); i++) await e.page.keyboard.press('ControlOrMeta+Z');

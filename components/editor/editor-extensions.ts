@@ -1,6 +1,7 @@
 import { Extension, type AnyExtension, type Editor, type JSONContent } from '@tiptap/core';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { looksLikeMarkdown, sanitizeContent } from '@/lib/editor/sanitize';
+import { NearSelection } from './near-selection';
 
 /**
  * Pastes Markdown as formatting. The parser (marked and Tiptap's Markdown, about 15 KB
@@ -67,5 +68,5 @@ export function linkShortcut(open: () => void): AnyExtension {
 
 /** Editor behaviour that is not part of the schema (the server never needs it). */
 export function editingExtensions(): AnyExtension[] {
-  return [MarkdownPaste];
+  return [MarkdownPaste, NearSelection];
 }
