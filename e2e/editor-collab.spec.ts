@@ -25,8 +25,12 @@ test('two people format the same paragraph at once and converge', async ({ brows
   // Ada selects the whole paragraph, Bo one word of it, and both format at the same moment.
   await a.editor.click();
   await pageA.keyboard.press('ControlOrMeta+A');
+  // Ada's selection is drawn in Bo's editor before he selects: a highlight arriving in the middle
+  // of his Shift+Arrow presses redraws his text, and once left him with one letter selected.
+  await expect(b.editor.locator('.ProseMirror-yjs-selection')).not.toHaveCount(0);
   await b.focusStart();
   for (let i = 0; i < 'alpha'.length; i++) await pageB.keyboard.press('Shift+ArrowRight');
+  await expect.poll(() => b.selection()).toEqual({ collapsed: false, text: 'alpha' });
   await Promise.all([
     pageA.keyboard.press('ControlOrMeta+B').then(() => a.tool('Underline').click()),
     pageB.keyboard.press('ControlOrMeta+I').then(() => b.tool('Strikethrough').click()),

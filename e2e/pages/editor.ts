@@ -59,7 +59,7 @@ export class EditorPage {
   }
 
   /** The page's selection: whether it is collapsed, and its text. */
-  private selection(): Promise<{ collapsed: boolean; text: string }> {
+  selection(): Promise<{ collapsed: boolean; text: string }> {
     return this.page.evaluate(() => {
       const sel = window.getSelection();
       return { collapsed: sel?.isCollapsed ?? true, text: sel?.toString() ?? '' };
