@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as Y from 'yjs';
-import { B4_TRACE, TRACE_TEXT, TRACES_DIR, readTrace, replay, requireTraces, traceUpdates } from '../../server/test/traces';
+import { B4_TRACE, TRACE_TEXT, TRACES_DIR, readTrace, requireTraces, traceState, traceUpdates } from '../../server/test/traces';
 
 /**
  * Trace data for the bench (josephg/editing-traces, CC BY 4.0): read from the shared data
@@ -61,14 +60,9 @@ export function b4Updates(): Uint8Array[] {
 export function b4States(copies: number): Uint8Array[] {
   return cached(`b4-states-${copies}.bin`, () => {
     const trace = readTrace(B4_TRACE);
-    return Array.from({ length: copies }, (_, i) => {
-      const doc = new Y.Doc();
-      doc.clientID = 1_000_000 + i;
-      replay(trace, doc.getText(TRACE_TEXT));
-      const u = Y.encodeStateAsUpdate(doc);
-      doc.destroy();
-      return u;
-    });
+    // Built with the repository's Yjs (server/test/traces.ts): importing bench/'s copy here
+    // too loaded Yjs twice ("Yjs was already imported").
+    return Array.from({ length: copies }, (_, i) => traceState(trace, 1_000_000 + i));
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { TRACE_TEXT, replay, traceUpdates, type SequentialTrace } from './traces';
+import { TRACE_TEXT, replay, traceState, traceUpdates, type SequentialTrace } from './traces';
 
 const trace: SequentialTrace = {
   startContent: 'ab',
@@ -22,6 +22,13 @@ describe('trace replay', () => {
     const doc = new Y.Doc();
     for (const u of updates) Y.applyUpdate(doc, u);
     expect(doc.getText(TRACE_TEXT).toString()).toBe('aXYZ!');
+  });
+
+  it('gives the whole replayed document as one update by the given client', () => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, traceState(trace, 4242));
+    expect(doc.getText(TRACE_TEXT).toString()).toBe('aXYZ!');
+    expect([...Y.decodeStateVector(Y.encodeStateVector(doc)).keys()]).toEqual([4242]);
   });
 
   it('refuses characters outside the BMP, whose code point offsets Y.Text would misread', () => {

@@ -70,6 +70,16 @@ export function replay(trace: SequentialTrace, text: Y.Text): void {
   }
 }
 
+/** The whole trace replayed into a fresh document with client id `clientId`, as one update. */
+export function traceState(trace: SequentialTrace, clientId: number): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientId;
+  replay(trace, doc.getText(TRACE_TEXT));
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
 /**
  * Replays the trace into a fresh Y.Doc and returns one Yjs update per patch, in order, as a
  * client would have sent them, with the document's final text.
