@@ -1,6 +1,10 @@
 import { EditorPage } from './pages/editor';
 import { expect, logIn, newAccount, signUpInNewContext, test } from './fixtures';
 
+// Two browser contexts each: in Firefox on a slow 2-core machine these took 45-57 s of the
+// default 60, so they get three times the usual time (as editor-collab.spec.ts does).
+test.beforeEach(() => test.slow());
+
 test('two people sign up, share, type at once, see each other, and the text persists', async ({ browser }, info) => {
   const ada = newAccount('Ada', info.testId);
   const bo = newAccount('Bo', info.testId);

@@ -6,6 +6,10 @@ import { expect, newAccount, signUpInNewContext, test } from './fixtures';
 import { EditorPage } from './pages/editor';
 import { startHostPage, type HostPage } from './support/host-page';
 
+// Two browser contexts each: in Firefox on a slow 2-core machine these took 45-57 s of the
+// default 60, so they get three times the usual time (as editor-collab.spec.ts does).
+test.beforeEach(() => test.slow());
+
 /**
  * Embedding: a host page on http://127.0.0.1:<port> (another site than the app on
  * http://localhost) embeds a document with the snippet; its backend mints the tokens.

@@ -1,6 +1,10 @@
 import { EditorPage } from './pages/editor';
 import { expect, newAccount, signUpInNewContext, test } from './fixtures';
 
+// Two browser contexts each: in Firefox on a slow 2-core machine these took 45-57 s of the
+// default 60, so they get three times the usual time (as editor-collab.spec.ts does).
+test.beforeEach(() => test.slow());
+
 test('role changes and removal take effect on the open page at once', async ({ browser }, info) => {
   const owner = newAccount('Omar', info.testId);
   const b = newAccount('Bea', info.testId);
