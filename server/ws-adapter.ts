@@ -11,7 +11,7 @@ import type { Peer } from './peer';
 import type { Room } from './room';
 import type { RoomRegistry } from './rooms';
 import type { UpgradeDecision } from './upgrade';
-import { toBytes, type PeerSocket } from './peer-socket';
+import { toBytes, type PeerSocket, type SocketEvents } from './peer-socket';
 import { binaryFrame, corkUntilNextTurn, directSocket, socketOf, uncorkNow } from './wire-frame';
 
 /** Frames a connection may send before its room has loaded; more means a misbehaving client. */
@@ -54,7 +54,7 @@ const ID_PREFIX = newId().slice(0, 6);
 let connections = 0;
 
 /** A live socket bound to a room: the only place that knows both `ws` and the room. */
-export class SocketPeer implements Peer, Beating {
+export class SocketPeer implements Peer, Beating, SocketEvents {
   readonly id = ID_PREFIX + (++connections).toString(36);
   readonly identity;
   role;
