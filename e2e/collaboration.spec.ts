@@ -1,5 +1,5 @@
 import { EditorPage } from './pages/editor';
-import { expect, logIn, newAccount, signUpInNewContext, test } from './fixtures';
+import { expect, logIn, newAccount, signUpInNewContext, signUpThroughForm, test } from './fixtures';
 
 // Two browser contexts each: in Firefox on a slow 2-core machine these took 45-57 s of the
 // default 60, so they get three times the usual time (as editor-collab.spec.ts does).
@@ -8,8 +8,9 @@ test.beforeEach(() => test.slow());
 test('two people sign up, share, type at once, see each other, and the text persists', async ({ browser }, info) => {
   const ada = newAccount('Ada', info.testId);
   const bo = newAccount('Bo', info.testId);
-  const pageA = await signUpInNewContext(browser, ada);
-  const pageB = await signUpInNewContext(browser, bo);
+  // Through the sign-up form: the other tests create their accounts through the API.
+  const pageA = await signUpThroughForm(browser, ada);
+  const pageB = await signUpThroughForm(browser, bo);
 
   const id = await EditorPage.create(pageA, 'Trip plan');
   const a = new EditorPage(pageA);
