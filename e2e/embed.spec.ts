@@ -24,13 +24,22 @@ async function openEmbedSettings(dialog: Locator): Promise<void> {
   await expect(dialog.getByRole('button', { name: 'Save embedding' })).toBeVisible();
 }
 
-/** An owner with a document, embeddable from `origins`, and an integration key (made through the share dialog). */
-async function ownerWithEmbeddableDocument(browser: Browser, origins: string[], testId: string) {
+/**
+ * An owner with a document, embeddable from `origins` for editors, and an integration key.
+ * Through the share dialog when `through` is 'dialog' (the first test), else through the API
+ * the dialog calls: its dozen UI actions took 5 s and more per test in Firefox over BiDi.
+ */
+async function ownerWithEmbeddableDocument(browser: Browser, origins: string[], testId: string, through: 'dialog' | 'api' = 'api') {
   const owner = newAccount('Owner', testId);
   const page = await signUpInNewContext(browser, owner);
   const id = await EditorPage.create(page, 'Embedded plan');
   const editor = new EditorPage(page);
   await editor.waitSaved();
+  const key = through === 'dialog' ? await embedThroughDialog(editor, origins) : await embedThroughApi(page, id, origins);
+  return { owner, page, editor, id, key };
+}
+
+async function embedThroughDialog(editor: EditorPage, origins: string[]): Promise<{ id: string; secret: string }> {
   const dialog = await editor.openShare();
   await openEmbedSettings(dialog);
   // Typed: Playwright's fill() on a textarea in Firefox sets .value directly, which React's
@@ -44,7 +53,17 @@ async function ownerWithEmbeddableDocument(browser: Browser, origins: string[], 
   const [keyId, keySecret] = secret.split(/:(.*)/s);
   await expect(dialog.getByTestId('embed-key')).toHaveCount(1);
   await dialog.getByRole('button', { name: 'Done' }).click();
-  return { owner, page, editor, id, key: { id: keyId, secret: keySecret } };
+  return { id: keyId, secret: keySecret };
+}
+
+async function embedThroughApi(page: Page, id: string, origins: string[]): Promise<{ id: string; secret: string }> {
+  const headers = { Origin: appOrigin() };
+  const settings = await page.request.put(`/api/documents/${id}/embed`, { headers, data: { allowedOrigins: origins, role: 'editor' } });
+  expect(settings.status(), await settings.text()).toBe(200);
+  const created = await page.request.post(`/api/documents/${id}/embed/keys`, { headers, data: {} });
+  expect(created.status(), await created.text()).toBe(201);
+  const key = (await created.json()) as { id: string; secret: string };
+  return { id: key.id, secret: key.secret };
 }
 
 /** An editor's text without caret labels (as EditorPage.text, for an editor inside a frame). */
@@ -102,7 +121,7 @@ test.describe('embedding a document in another site', () => {
   });
 
   test('an embedded visitor and a signed-in user edit together, each seeing the other’s named caret', async ({ browser }, info) => {
-    const { owner, page, editor, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId);
+    const { owner, page, editor, id, key } = await ownerWithEmbeddableDocument(browser, [host.origin], info.testId, 'dialog');
     host.keys.set(id, key);
     const visitor = await (await browser.newContext()).newPage();
     await visitor.goto(host.url({ doc: id, name: 'Vera Visitor' }));
