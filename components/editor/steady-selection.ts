@@ -13,10 +13,12 @@ const inline = (doc: Node, pos: number) => doc.resolve(pos).parent.inlineContent
 /**
  * The selection to put back after a collaborator's change, or null to keep what y-tiptap chose.
  *
- * y-tiptap rebuilds a paragraph a remote change touched from Yjs and puts the selection back
- * through Yjs relative positions. After a collaborator's formatting change that came back one
- * character short, or collapsed, so the next Ctrl+I styled the wrong letters (the
- * formatting-race e2e test failed about one run in twelve). Marks do not move ProseMirror
+ * y-tiptap rebuilds a paragraph a remote change touched and puts the selection back through Yjs
+ * relative positions. In the formatting-race e2e test (about one run in twelve, Chromium) Bo's
+ * selection came back one character short, or collapsed, after Ada's formatting arrived, and
+ * his Ctrl+I styled the wrong letters. Without a browser the binding restores it right
+ * (steady-selection.yjs.test.ts); a probe with two real pages showed remote caret and
+ * selection redraws racing the browser's own selection changes. Marks do not move ProseMirror
  * positions, so when only styling changed the old positions are still the right ones. Undo and
  * redo are left alone: they restore the selection they recorded.
  */
