@@ -5,6 +5,7 @@ import type { Job } from './load/main';
 import { closeLoad, prepareLoad, runLoad, type LoadOptions } from './lib/load-process';
 import { markdownTable, pairwise, svgChart } from './lib/report';
 import { verdictLines, verdicts } from './lib/targets';
+import { measureDisk } from './lib/disk';
 import { BENCH_DIR, NODE22, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, tandemTemplate, type Running, type ServerKind } from './lib/servers';
 import { interleave, medianRow, type Row } from './lib/stats';
 import { phase, vlog } from './lib/log';
@@ -163,7 +164,7 @@ function chartTitle(mode: string, date: string, runs: number, heavy: number): st
 /** `--render`: rewrites latest.md and chart.svg from latest.json without measuring. */
 function render() {
   const r = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
-  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(r.rows) + '\n' + verdictLines(r.rows));
+  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(r.rows) + '\n' + verdictLines(r.rows, r.machine?.disk));
   fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(r.rows, chartTitle(r.mode, r.date, r.runs_per_figure, r.heavy_runs ?? r.runs_per_figure)));
 }
 
@@ -185,6 +186,9 @@ async function main() {
   b4Updates();
   if (full) b4States(10);
   await phase('set-up', () => prepared);
+  // Before any server runs: the disk's own commit latency, the floor under durable acks.
+  const disk = await phase('disk probe', async () => measureDisk(path.join(TMP, 'disk')));
+  log(`disk: ${JSON.stringify(disk)}`);
   const samples = new Map<string, Metrics[]>();
   const failures: string[] = [];
   for (const step of steps) {
@@ -269,23 +273,23 @@ async function main() {
   const result = {
     date: new Date().toISOString(),
     mode: full ? 'full' : 'quick',
-    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), pinning },
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), pinning, disk },
     versions: versions(),
     runs_per_figure: RUNS,
     heavy_runs: HEAVY_RUNS ?? RUNS,
     duration_s: Math.round((Date.now() - started) / 1000),
     rows,
     ratios: pairwise(rows),
-    targets: verdicts(rows),
+    targets: verdicts(rows, disk),
     failures,
   };
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(rows) + '\n' + verdictLines(rows));
+  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(rows) + '\n' + verdictLines(rows, disk));
   fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(rows, chartTitle(result.mode, result.date, RUNS, result.heavy_runs)));
   process.stdout.write('\n' + markdownTable(rows) + '\n');
   for (const r of result.ratios) process.stdout.write(`${r.scenario}: tandem/${r.peer} ${r.metric} = ${r.tandem_over_peer}\n`);
-  process.stdout.write('\n' + verdictLines(rows));
+  process.stdout.write('\n' + verdictLines(rows, disk));
   if (failures.length) process.stdout.write(`\n${failures.length} failures:\n${failures.join('\n')}\n`);
   log('wrote bench/results/latest.json, latest.md, chart.svg');
   closeLoad();

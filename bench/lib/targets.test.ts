@@ -24,4 +24,11 @@ describe('target verdicts', () => {
     expect(v.find((x) => x.target.includes('raw ws'))).toMatchObject({ met: true, value: '1.20×' });
     expect(v.find((x) => x.target.includes('Hocuspocus'))).toMatchObject({ met: false, value: '0.75×' });
   });
+
+  it("shows the ingest acknowledgement latency beside the disk's bare commit", () => {
+    const rows: Row[] = [{ scenario: 'ingest-b4', server: 'tandem', runs: 3, ack_p99_ms: 12.5 }];
+    const disk = { commit_p50_ms: 0.3, commit_p99_ms: 3, window_commit_p50_ms: 0.6, window_commit_p99_ms: 6.6 };
+    expect(verdictLines(rows, disk)).toContain("acknowledgement p99 < 5 ms: **missed** (12.5 ms; this disk's bare 256-row commit: p50 0.6 ms, p99 6.6 ms)");
+    expect(verdictLines(rows)).toContain('acknowledgement p99 < 5 ms: **missed** (12.5 ms)');
+  });
 });
