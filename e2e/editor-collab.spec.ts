@@ -5,7 +5,7 @@ import { connectDocument } from '../lib/client/provider';
 import { EditorPage } from './pages/editor';
 import { ListPage } from './pages/list';
 import { sharedDocument } from './support/shared-document';
-import { expect, newAccount, signUpInNewContext, test, type Account } from './fixtures';
+import { apiHeaders, expect, newAccount, shareThroughApi, signUpInNewContext, test, type Account } from './fixtures';
 
 async function closeAll(...pages: Page[]) {
   for (const p of pages) await p.context().close();
@@ -222,15 +222,14 @@ test('presence shows a count when many people are in the document', async ({ bro
   const e = new EditorPage(page);
   await e.waitSaved();
   // Five more people join from outside the browser: real accounts, real y-websocket clients.
-  const origin = new URL(baseURL!).origin;
+  const { Origin: origin } = apiHeaders(baseURL!);
   const collabUrl = `ws://localhost:${process.env.E2E_COLLAB_PORT ?? 3901}`;
   const clients: { destroy(): void }[] = [];
   for (let i = 0; i < 5; i++) {
     const acct = newAccount(`Guest${i}`, info.testId);
     const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: origin } });
     expect((await api.post('/api/auth/signup', { data: acct })).status()).toBe(201);
-    const share = await page.request.post(`/api/documents/${id}/members`, { headers: { Origin: origin }, data: { email: acct.email, role: 'editor' } });
-    expect(share.status()).toBe(201);
+    await shareThroughApi(page, id, acct.email, 'editor');
     const cookie = (await api.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     const nc = nodeClient(collabUrl, id, cookie, origin);
     // As the editor's caret extension does; the server replaces it with the account's identity.

@@ -2,7 +2,7 @@ import { chromium, firefox, type Browser, type BrowserContext, type Locator, typ
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, newAccount, signUpInNewContext, test } from './fixtures';
+import { apiHeaders, expect, newAccount, signUpInNewContext, test } from './fixtures';
 import { EditorPage } from './pages/editor';
 import { startHostPage, type HostPage } from './support/host-page';
 
@@ -57,13 +57,12 @@ async function embedThroughDialog(editor: EditorPage, origins: string[]): Promis
 }
 
 async function embedThroughApi(page: Page, id: string, origins: string[]): Promise<{ id: string; secret: string }> {
-  const headers = { Origin: appOrigin() };
+  const headers = apiHeaders(appOrigin());
   const settings = await page.request.put(`/api/documents/${id}/embed`, { headers, data: { allowedOrigins: origins, role: 'editor' } });
   expect(settings.status(), await settings.text()).toBe(200);
   const created = await page.request.post(`/api/documents/${id}/embed/keys`, { headers, data: {} });
   expect(created.status(), await created.text()).toBe(201);
-  const key = (await created.json()) as { id: string; secret: string };
-  return { id: key.id, secret: key.secret };
+  return (await created.json()) as { id: string; secret: string };
 }
 
 /** An editor's text without caret labels (as EditorPage.text, for an editor inside a frame). */

@@ -15,6 +15,20 @@ export function newAccount(label: string, testId: string): Account {
 }
 
 /**
+ * Headers for the app's API from outside a page, as the browser would send them: state-changing
+ * routes refuse a request without the app's own Origin (CSRF).
+ */
+export function apiHeaders(baseURL: string): { Origin: string } {
+  return { Origin: new URL(baseURL).origin };
+}
+
+/** Adds `email`'s account to document `id` as `role`, with `page`'s session (the owner's). */
+export async function shareThroughApi(page: Page, id: string, email: string, role: 'editor' | 'viewer'): Promise<void> {
+  const res = await page.request.post(`/api/documents/${id}/members`, { headers: apiHeaders(page.url()), data: { email, role } });
+  expect(res.status(), await res.text()).toBe(201);
+}
+
+/**
  * A new browser context signed in as a new account, with its page on the document list.
  * `options` set up the context (e.g. another `baseURL`, `ignoreHTTPSErrors`).
  *
@@ -27,7 +41,7 @@ export async function signUpInNewContext(browser: Browser, account: Account, opt
   const page = await context.newPage();
   const baseURL = options?.baseURL ?? base.info().project.use.baseURL;
   if (!baseURL) throw new Error('no baseURL to sign up against');
-  const res = await context.request.post(new URL('/api/auth/signup', baseURL).href, { data: account, headers: { Origin: new URL(baseURL).origin } });
+  const res = await context.request.post(new URL('/api/auth/signup', baseURL).href, { data: account, headers: apiHeaders(baseURL) });
   expect(res.status(), await res.text()).toBe(201);
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Your documents' })).toBeVisible();

@@ -1,5 +1,5 @@
 import type { Browser } from '@playwright/test';
-import { expect, newAccount, signUpInNewContext } from '../fixtures';
+import { newAccount, shareThroughApi, signUpInNewContext } from '../fixtures';
 import { EditorPage } from '../pages/editor';
 
 /**
@@ -17,8 +17,6 @@ export async function sharedDocument(browser: Browser, testId: string, title: st
   const id = await EditorPage.create(pageA, title);
   const a = new EditorPage(pageA);
   await a.waitSaved();
-  const origin = new URL(pageA.url()).origin;
-  const share = await pageA.request.post(`/api/documents/${id}/members`, { headers: { Origin: origin }, data: { email: bo.email, role } });
-  expect(share.status(), await share.text()).toBe(201);
+  await shareThroughApi(pageA, id, bo.email, role);
   return { id, ada, bo, pageA, pageB, a, b: new EditorPage(pageB) };
 }
