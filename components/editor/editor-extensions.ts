@@ -2,7 +2,7 @@ import { Extension, type AnyExtension, type Editor, type JSONContent } from '@ti
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { looksLikeMarkdown, sanitizeContent } from '@/lib/editor/sanitize';
 import { NearSelection } from './near-selection';
-import { SteadySelection } from './steady-selection';
+import { SeenSelection } from './seen-selection';
 
 /**
  * Pastes Markdown as formatting. The parser (marked and Tiptap's Markdown, about 15 KB
@@ -69,5 +69,5 @@ export function linkShortcut(open: () => void): AnyExtension {
 
 /** Editor behaviour that is not part of the schema (the server never needs it). */
 export function editingExtensions(): AnyExtension[] {
-  return [MarkdownPaste, NearSelection, SteadySelection];
+  return [MarkdownPaste, NearSelection, SeenSelection];
 }

@@ -9,9 +9,8 @@ import { editingExtensions } from './editor-extensions';
 
 /**
  * The local selection across a collaborator's change, with real Y.Docs bound by y-tiptap and the
- * editor's own extensions. Without a browser y-tiptap restores it right in all of these cases;
- * the shortened selection the formatting-race e2e test once saw needs a real DOM (see
- * steady-selection.ts), so this guards the binding, not that race.
+ * editor's own extensions. (The shortened selection the formatting-race e2e test once saw came
+ * from the browser reporting selection changes late, not from the binding: seen-selection.ts.)
  */
 const editors: Editor[] = [];
 afterEach(() => editors.splice(0).forEach((e) => e.destroy()));

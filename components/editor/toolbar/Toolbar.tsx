@@ -5,6 +5,7 @@ import { Fragment, useEffect, useRef, useState, type KeyboardEvent } from 'react
 import { useRenderCount } from '../render-count';
 import { useEditorValue } from '../use-editor-value';
 import { GROUPS, TABLE_ITEMS, sameToolbarState, shortcutText, toolbarState, type ToolbarItem } from './items';
+import { readSeenSelection } from '../seen-selection';
 
 export type ToolbarDialog = 'link' | 'image';
 
@@ -54,7 +55,10 @@ export function Toolbar({ editor, onOpen }: { editor: Editor; onOpen: (d: Toolba
         tabIndex={item.key === tabStop ? 0 : -1}
         onFocus={() => setCurrent(item.key)}
         onMouseDown={(e) => e.preventDefault() /* keep the editor's selection */}
-        onClick={() => item.run(editor, onOpen)}
+        onClick={() => {
+          readSeenSelection(editor.view);
+          item.run(editor, onOpen);
+        }}
       />
     );
   };
