@@ -50,6 +50,31 @@ test('two people format the same paragraph at once and converge', async ({ brows
   await closeAll(pageA, pageB);
 });
 
+test('keys pressed right after clicking into the text act on what the person sees, with a collaborator in the document', async ({ browser }, info) => {
+  const { id, pageA, pageB, a, b } = await sharedDocument(browser, info.testId, 'Quick keys');
+  await a.focusEnd();
+  await pageA.keyboard.type('alpha beta gamma');
+  await a.waitSaved();
+  await b.open(id);
+  await expect.poll(() => b.text()).toBe('alpha beta gamma');
+  // Ada's selection is drawn in Bo's editor, and each click of his publishes his caret to her.
+  await a.editor.click();
+  await pageA.keyboard.press('ControlOrMeta+A');
+  await expect(b.editor.locator('.ProseMirror-yjs-selection')).not.toHaveCount(0);
+  // Bo clicks into the text and at once selects the first word and toggles italic, four times
+  // (on, off, on, off), without waiting between the click and the keys, as a person does. The
+  // browser reports each selection change a moment later; the shortcut must not act on the old one.
+  for (let round = 1; round <= 4; round++) {
+    await pageB.bringToFront();
+    await b.editor.click();
+    await pageB.keyboard.press('Home');
+    for (let i = 0; i < 'alpha'.length; i++) await pageB.keyboard.press('Shift+ArrowRight');
+    await pageB.keyboard.press('ControlOrMeta+I');
+    await expect.poll(async () => marked((await b.json()) as Node, 'italic')).toBe(round % 2 ? 'alpha' : '');
+  }
+  await closeAll(pageA, pageB);
+});
+
 test("undo takes back only one's own changes, never a collaborator's", async ({ browser }, info) => {
   const { id, pageA, pageB, a, b } = await sharedDocument(browser, info.testId, 'Undo');
   await b.open(id);
