@@ -65,6 +65,10 @@ describe('RoomRegistry loading', () => {
     expect((await s.updates.loadState(d.id)).tailCount).toBe(700);
 
     rooms.releaseIfEmpty(a);
+    expect(events).toHaveLength(1);
+    await rooms.unloaded(d.id);
+    expect(events.at(-1)).toBe(`unloaded ${d.id} true`);
+    expect(rooms.openRoom(d.id)).toBeUndefined();
     expect(await rooms.acquire(d.id)).not.toBe(a);
     expect(events).toEqual([`loaded ${d.id} 700 ${bytes}`, `unloaded ${d.id} true`, `loaded ${d.id} 700 ${bytes}`]);
   });

@@ -142,6 +142,12 @@ export class RoomRegistry {
     this.slots.set(room.documentId, { kind: 'unloading', done });
   }
 
+  /** Resolves once the room of `documentId` has finished unloading (at once if none is unloading). */
+  async unloaded(documentId: string): Promise<void> {
+    const slot = this.slots.get(documentId);
+    if (slot?.kind === 'unloading') await slot.done;
+  }
+
   /** Closes every open room's connections with `code` and waits for all writes. */
   async closeAll(code: number, reason: string): Promise<void> {
     for (const slot of [...this.slots.values()]) {

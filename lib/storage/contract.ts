@@ -111,6 +111,20 @@ export function storageContract(backend: string, open: () => Promise<Storage>, o
       expect(await s.members.changeInvite(d.id, nobody, null, now)).toBe('not_found');
     });
 
+    it('lists pending invitations editors first, in the same order on every call when shared in the same millisecond', async () => {
+      const owner = await user('lister');
+      const d = await s.documents.create({ title: 'Listed', ownerId: owner.id, now });
+      const [v1, e1, v2] = [email('zed'), email('mid'), email('abe')];
+      for (const [e, role] of [[v1, 'viewer'], [e1, 'editor'], [v2, 'viewer']] as const) await s.members.share(d.id, e, role, now);
+      const listed = (await s.members.list(d.id)).map((m) => [m.email, m.role]);
+      expect(listed).toEqual([
+        [owner.email, 'owner'],
+        [e1, 'editor'],
+        [v2, 'viewer'],
+        [v1, 'viewer'],
+      ]);
+    });
+
     it('changes roles, removes members and transfers ownership, never demoting the owner by accident', async () => {
       const owner = await user('boss');
       const a = await user('a');

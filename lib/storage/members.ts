@@ -32,7 +32,7 @@ export class Members {
     return r?.role ?? null;
   }
 
-  /** Everyone with access: owner, editors, viewers, then pending invitations. */
+  /** Everyone with access: owner, editors, viewers, then pending invitations (editors, viewers). */
   async list(documentId: string): Promise<MemberEntry[]> {
     const members = await this.db
       .selectFrom('members')
@@ -40,11 +40,20 @@ export class Members {
       .select(['users.id', 'users.email', 'users.name', 'members.role', 'members.created_at'])
       .where('members.document_id', '=', documentId)
       .orderBy('members.created_at')
+      .orderBy('users.email')
       .execute();
-    const invites = await this.db.selectFrom('invites').select(['email', 'role']).where('document_id', '=', documentId).orderBy('created_at').execute();
+    // Two shares in the same millisecond tie on created_at; the email breaks the tie so the
+    // list reads the same on every call and on both databases.
+    const invites = await this.db
+      .selectFrom('invites')
+      .select(['email', 'role'])
+      .where('document_id', '=', documentId)
+      .orderBy('created_at')
+      .orderBy('email')
+      .execute();
     return [
       ...members.sort((a, b) => byRank(a.role, b.role)).map((m) => ({ userId: m.id, email: m.email, name: m.name, role: m.role, pending: false })),
-      ...invites.map((i) => ({ userId: null, email: i.email, name: null, role: i.role as Role, pending: true })),
+      ...invites.sort((a, b) => byRank(a.role as Role, b.role as Role)).map((i) => ({ userId: null, email: i.email, name: null, role: i.role as Role, pending: true })),
     ];
   }
 

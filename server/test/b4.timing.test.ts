@@ -129,8 +129,10 @@ describe('compaction of the B4 trace (259,778 single-character edits)', () => {
     const live = await liveEditor(registry, other.id);
     const during = await watched(() => scheduler.idle());
     const typed = await live.stop();
-    // The live document may pass the threshold too and be compacted as well, possibly by its
-    // last acknowledged writes, after the B4 compaction finished: wait for that one too.
+    // The live document may pass the threshold too and be compacted as well, by its last
+    // acknowledged writes or by its unload (which asks for a compaction of a long enough tail),
+    // after the B4 compaction finished: let the unload finish, then wait for that one too.
+    await registry.unloaded(other.id);
     await scheduler.idle();
     expect(scheduler.stats).toMatchObject({ failures: 0, queued: 0, running: 0 });
     const b4 = records.find((r) => r.msg === 'compacted document' && r.doc === documentId)!;
