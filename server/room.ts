@@ -272,12 +272,16 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === 'load') return;
+    // Relay first: the sockets flush at the end of this turn in the order the turn's work was
+    // queued, and the commit posted to the append worker before them would run first, its CPU
+    // (on a one-core server) delaying every delivery. Durability is the acknowledgement's
+    // business, not the relay's: the sender resends what was never acknowledged.
+    this.relay(encodeMessage({ type: 'sync-update', update }), origin);
     if (origin === REMOTE) this.link?.remoteUpdate(update);
     else if (origin !== STORED) {
       this.track(update, this.runLength);
       this.link?.localUpdate(update, this.lastWrite);
     }
-    this.relay(encodeMessage({ type: 'sync-update', update }), origin);
   };
 
   private relay(frame: Uint8Array, origin: unknown): void {
