@@ -93,7 +93,7 @@ export async function startCollabServer(o: CollabServerOptions): Promise<CollabS
   // Postgres commits are asynchronous already.
   const appender = config.storage.kind === 'sqlite' ? new AppendWorker(config.storage.file) : undefined;
   await Promise.all([appender?.start(), o.prestartWorkers ? worker.start() : undefined]);
-  const versions = new VersionRecorder(storage, log, config.versions);
+  const versions = new VersionRecorder(storage, log, config.versions, appender);
   const writer = new UpdateWriter({ updates: appender ?? storage.updates }, {
     onCommitted: (entries) => {
       metrics.logRows.inc(entries.length);

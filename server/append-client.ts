@@ -1,3 +1,4 @@
+import type { EditMark, NewVersion } from '../lib/storage';
 import { JobWorker } from './job-worker';
 
 type Entry = { documentId: string; data: Uint8Array };
@@ -8,6 +9,7 @@ type Entry = { documentId: string; data: Uint8Array };
  * whole buffer behind it when the update was a view into a larger one (a socket read).
  */
 export interface AppendJob {
+  kind: 'append';
   /** The distinct documents of the batch. */
   documents: string[];
   count: number;
@@ -15,6 +17,20 @@ export interface AppendJob {
   packed: ArrayBuffer;
   now: number;
 }
+
+/** An automatic version to save (see VersionRecorder); its data is copied to the worker. */
+export interface VersionJob {
+  kind: 'version';
+  version: NewVersion;
+}
+
+/** Edit marks to record (see VersionRecorder); a small array, cloned. */
+export interface MarksJob {
+  kind: 'marks';
+  marks: EditMark[];
+}
+
+export type AppendWorkerJob = AppendJob | VersionJob | MarksJob;
 
 /** Packs a batch for the worker (one copy of the bytes, into a buffer of their exact size). */
 export function packBatch(entries: readonly Entry[], now: number): AppendJob {
@@ -41,7 +57,7 @@ export function packBatch(entries: readonly Entry[], now: number): AppendJob {
     at += e.data.byteLength;
     ends[i] = at;
   }
-  return { documents, count, packed, now };
+  return { kind: 'append', documents, count, packed, now };
 }
 
 /** The entries of a packed batch; their bytes are views into `job.packed`. */
@@ -71,7 +87,7 @@ export interface Appender {
  * docs/BENCHMARKS.md). A batch in flight when the worker dies rejects, and its room reloads.
  */
 export class AppendWorker implements Appender {
-  private readonly jobs: JobWorker<AppendJob, void>;
+  private readonly jobs: JobWorker<AppendWorkerJob, void>;
 
   constructor(sqliteFile: string) {
     this.jobs = new JobWorker('append worker', new URL('./append-boot.mjs', import.meta.url), { sqliteFile });
@@ -86,6 +102,22 @@ export class AppendWorker implements Appender {
     if (entries.length === 0) return Promise.resolve();
     const job = packBatch(entries, now);
     return this.jobs.run(job, [job.packed]);
+  }
+
+  /**
+   * Saves a version in the worker, after the batches posted before it. On the main thread's
+   * connection its commit (an fsync, and first SQLite's busy wait for this worker's write lock)
+   * held the event loop: a thousand rooms unloading together, each saving its version, stalled
+   * every other connection for about 0.9 s (docs/BENCHMARKS.md, rooms-1000).
+   */
+  saveVersion(version: NewVersion): Promise<void> {
+    return this.jobs.run({ kind: 'version', version });
+  }
+
+  /** Records edit marks in the worker, after the batches posted before them (see saveVersion). */
+  mark(marks: readonly EditMark[]): Promise<void> {
+    if (marks.length === 0) return Promise.resolve();
+    return this.jobs.run({ kind: 'marks', marks: [...marks] });
   }
 
   /** Stops the worker; callers drain the writer first, so nothing is in flight. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import type { EditMark, Storage } from '../lib/storage';
+import type { EditMark, NewVersion, Storage } from '../lib/storage';
 import type { Room } from './room';
 
 export interface VersionPolicy {
@@ -29,6 +29,12 @@ const MARK_EVERY_MS = 30_000;
  */
 const MARK_GATHER_MS = 1000;
 
+/** Where automatic versions and edit marks are written. */
+export interface VersionStore {
+  saveVersion(version: NewVersion): Promise<unknown>;
+  mark(marks: readonly EditMark[]): Promise<void>;
+}
+
 /**
  * Records versions automatically: once a burst of editing ends (no edit for `quietMs`), if the
  * document's newest version is at least `intervalMs` old; and when the last person leaves.
@@ -46,10 +52,16 @@ export class VersionRecorder {
   /** The latest write of gathered marks; writes run one after another. */
   private marksWritten: Promise<void> = Promise.resolve();
 
+  /**
+   * `store` saves automatic versions and edit marks; by default on the storage's own
+   * connection. With SQLite the server passes the append worker, so their commits wait off the
+   * event loop.
+   */
   constructor(
     private readonly storage: Storage,
     private readonly log: Logger,
     private readonly policy: VersionPolicy,
+    private readonly store: VersionStore = { saveVersion: (v) => storage.versions.create(v), mark: (m) => storage.versions.markEditedMany(m) },
   ) {
     this.timer = setInterval(() => void this.tick(), Math.min(policy.quietMs, 5000));
     this.timer.unref();
@@ -108,7 +120,7 @@ export class VersionRecorder {
     t.editors.clear();
     // The version names the accounts marked since the previous one: its marks are written first.
     await this.writeMarks();
-    await this.storage.versions.create({ documentId: t.room.documentId, kind: 'auto', name: null, data, createdBy: null, now: Date.now() });
+    await this.store.saveVersion({ documentId: t.room.documentId, kind: 'auto', name: null, data, createdBy: null, now: Date.now() });
   }
 
   private queueMark(documentId: string, userId: string, e: { at: number; written: number }): void {
@@ -129,7 +141,7 @@ export class VersionRecorder {
     const marks = [...this.marks.values()];
     this.marks = new Map();
     this.marksWritten = this.marksWritten.then(() =>
-      this.storage.versions.markEditedMany(marks).catch((err) => this.log.warn({ err, marks: marks.length }, 'could not mark edits')),
+      this.store.mark(marks).catch((err) => this.log.warn({ err, marks: marks.length }, 'could not mark edits')),
     );
     return this.marksWritten;
   }

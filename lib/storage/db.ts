@@ -79,14 +79,18 @@ export function openRawSqlite(file: string): BetterSqlite3.Database {
   return raw;
 }
 
+/** The query builder over an open SQLite connection, as `openSqlite` makes it (immediate transactions). */
+export function sqliteKysely(raw: BetterSqlite3.Database): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingPrepare(raw) }) });
+}
+
 /**
  * Opens the SQLite file with the settings durability depends on: WAL so the app and the
  * collaboration server read while the other writes, `synchronous=FULL` so a commit is on disk
  * when it returns, foreign keys so deleting a document deletes its content.
  */
 export function openSqlite(file: string): Connection {
-  const raw = openRawSqlite(file);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingPrepare(raw) }) });
+  const db = sqliteKysely(openRawSqlite(file));
   return {
     db,
     dialect: 'sqlite',

@@ -22,7 +22,7 @@ export type { ChangeResult, MemberEntry, GrantableRole } from './members';
 export type { SessionInfo } from './sessions';
 export type { PublicUser } from './users';
 export type { Snapshot } from './snapshots';
-export type { EditMark, Version, VersionSummary } from './versions';
+export type { EditMark, NewVersion, Version, VersionSummary } from './versions';
 export { decodeSnapshotData, encodeSnapshotData } from './snapshots';
 export type { StoredChunk, StoredRow, StoredState } from './updates';
 export { READ_PAGE_ROWS } from './updates';

@@ -18,6 +18,16 @@ export interface Version extends VersionSummary {
   data: Uint8Array;
 }
 
+/** What `Versions.create` takes. */
+export interface NewVersion {
+  documentId: string;
+  kind: VersionKind;
+  name: string | null;
+  data: Uint8Array;
+  createdBy: string | null;
+  now: number;
+}
+
 /** That `userId` edited `documentId` at `at` (ms). */
 export interface EditMark {
   documentId: string;
@@ -36,7 +46,7 @@ export class Versions {
    * Saves a version of `documentId` holding `data` (the whole document as one update). Its
    * editors are the accounts marked as editing since the previous version.
    */
-  async create(input: { documentId: string; kind: VersionKind; name: string | null; data: Uint8Array; createdBy: string | null; now: number }): Promise<VersionSummary> {
+  async create(input: NewVersion): Promise<VersionSummary> {
     const id = newId();
     return this.db.transaction().execute(async (trx) => {
       const previous = await trx.selectFrom('versions').select('created_at').where('document_id', '=', input.documentId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { restoreVersion, saveNamedVersion } from '../../lib/documents/versions';
 import { FRAGMENT } from '../../lib/editor/extensions';
+import type { EditMark } from '../../lib/storage';
+import { AppendWorker } from '../append-client';
 import { client, signedInUser, startHarness, storedDoc, waitFor, type Harness } from './helpers';
 
 /**
@@ -100,19 +102,40 @@ describe('version history', () => {
     const docs = await Promise.all([1, 2, 3, 4].map((i) => h.storage.documents.create({ title: `Marked ${i}`, ownerId: a.user.id, now: Date.now() })));
     const clients = docs.map((d) => client(h, d.id, a.cookie));
     await waitFor(() => clients.every((c) => c.provider.synced), 5000, 'synced');
+    // Marks are written by the append worker with SQLite, on the storage's connection otherwise: count either.
     const versions = h.storage.versions;
     const calls: number[] = [];
+    const count = (marks: readonly EditMark[]) => calls.push(marks.filter((m) => docs.some((d) => d.id === m.documentId)).length);
     const original = versions.markEditedMany.bind(versions);
-    versions.markEditedMany = (marks) => (calls.push(marks.filter((m) => docs.some((d) => d.id === m.documentId)).length), original(marks));
+    const originalMark = AppendWorker.prototype.mark;
+    versions.markEditedMany = (marks) => (count(marks), original(marks));
+    let viaWorker = 0;
+    let versionsViaWorker = 0;
+    const originalSave = AppendWorker.prototype.saveVersion;
+    AppendWorker.prototype.saveVersion = function (version) {
+      if (docs.some((d) => d.id === version.documentId)) versionsViaWorker += 1;
+      return originalSave.call(this, version);
+    };
+    AppendWorker.prototype.mark = function (marks) {
+      viaWorker += 1;
+      count(marks);
+      return originalMark.call(this, marks);
+    };
     try {
       clients.forEach((c, i) => addParagraph(c.doc, `edit ${i}`));
       await waitFor(() => calls.reduce((n, k) => n + k, 0) >= docs.length, 5000, 'the marks written');
       expect(calls.filter((k) => k > 0)).toEqual([docs.length]);
+      // With SQLite, off the event loop: their commit waits for an fsync.
+      expect(viaWorker).toBeGreaterThan(0);
       // And the version each document gets after its burst names the editor those marks recorded.
       await waitFor(async () => (await Promise.all(docs.map((d) => h.storage.versions.list(d.id)))).every((l) => l.length === 1), 5000, 'versions');
       for (const d of docs) expect((await h.storage.versions.list(d.id))[0].editors).toEqual([{ id: a.user.id, name: 'Ada' }]);
+      // Saved by the append worker too (a commit on the event loop's connection would stall it).
+      expect(versionsViaWorker).toBe(docs.length);
     } finally {
       versions.markEditedMany = original;
+      AppendWorker.prototype.mark = originalMark;
+      AppendWorker.prototype.saveVersion = originalSave;
       clients.forEach((c) => c.destroy());
     }
   });
