@@ -108,7 +108,7 @@ export class AppendWorker implements Appender {
    * Saves a version in the worker, after the batches posted before it. On the main thread's
    * connection its commit (an fsync, and first SQLite's busy wait for this worker's write lock)
    * held the event loop: a thousand rooms unloading together, each saving its version, stalled
-   * every other connection for about 0.9 s (docs/BENCHMARKS.md, rooms-1000).
+   * every other connection for about 0.95 s (docs/BENCHMARKS.md, rooms-1000).
    */
   saveVersion(version: NewVersion): Promise<void> {
     return this.jobs.run({ kind: 'version', version });

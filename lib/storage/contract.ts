@@ -125,6 +125,22 @@ export function storageContract(backend: string, open: () => Promise<Storage>, o
       ]);
     });
 
+    it('records edit marks, keeping the latest time per document and account, as versions read them', async () => {
+      const owner = await user('marker');
+      const d = await s.documents.create({ title: 'Marked', ownerId: owner.id, now });
+      const [u1, u2] = [await user('m1'), await user('m2')];
+      const first = await s.versions.create({ documentId: d.id, kind: 'auto', name: null, data: new Uint8Array([0, 0]), createdBy: null, now: now + 2000 });
+      expect(first.editors).toEqual([]);
+      await s.versions.markEditedMany([
+        { documentId: d.id, userId: u1.id, at: now + 1500 },
+        { documentId: d.id, userId: u2.id, at: now + 2500 },
+      ]);
+      // A later mark of the same account moves its time: u1 edited after the first version too.
+      await s.versions.markEditedMany([{ documentId: d.id, userId: u1.id, at: now + 2600 }]);
+      const second = await s.versions.create({ documentId: d.id, kind: 'auto', name: null, data: new Uint8Array([0, 0]), createdBy: null, now: now + 3000 });
+      expect(second.editors.map((e) => e.id).sort()).toEqual([u1.id, u2.id].sort());
+    });
+
     it('changes roles, removes members and transfers ownership, never demoting the owner by accident', async () => {
       const owner = await user('boss');
       const a = await user('a');

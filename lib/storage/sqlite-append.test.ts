@@ -52,19 +52,4 @@ describe('SqliteLogAppender', () => {
     appender.append([{ documentId: a.id, data: new Uint8Array([9]) }], 3000);
     expect((await storage.updates.page(a.id, 0, 10)).map((r) => [...r.data])).toEqual([[9]]);
   });
-
-  it('records edit marks, keeping the latest time per document and account, as versions read them', async () => {
-    const a = await newDocument(1000);
-    const [u1, u2] = [await storage.users.create({ email: `m1${Math.random()}@example.test`, name: 'M1', passwordHash: 'h', now: 1000 }), await storage.users.create({ email: `m2${Math.random()}@example.test`, name: 'M2', passwordHash: 'h', now: 1000 })];
-    const first = await storage.versions.create({ documentId: a.id, kind: 'auto', name: null, data: new Uint8Array([0, 0]), createdBy: null, now: 2000 });
-    expect(first.editors).toEqual([]);
-    appender.mark([
-      { documentId: a.id, userId: u1!.id, at: 1500 },
-      { documentId: a.id, userId: u2!.id, at: 2500 },
-    ]);
-    // A later mark of the same account moves its time: u1 edited after the first version too.
-    appender.mark([{ documentId: a.id, userId: u1!.id, at: 2600 }]);
-    const second = await storage.versions.create({ documentId: a.id, kind: 'auto', name: null, data: new Uint8Array([0, 0]), createdBy: null, now: 3000 });
-    expect(second.editors.map((e) => e.id).sort()).toEqual([u1!.id, u2!.id].sort());
-  });
 });

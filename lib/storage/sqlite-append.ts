@@ -1,7 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import type { Database } from './schema';
-import type { EditMark } from './versions';
 
 export interface LogEntry {
   documentId: string;
@@ -25,8 +24,6 @@ export class SqliteLogAppender {
   private readonly insert: BetterSqlite3.Statement;
   private readonly touch: BetterSqlite3.Statement;
   private readonly commit: BetterSqlite3.Transaction<(entries: readonly LogEntry[], now: number) => void>;
-  private readonly upsertMark: BetterSqlite3.Statement;
-  private readonly commitMarks: BetterSqlite3.Transaction<(marks: readonly EditMark[]) => void>;
 
   constructor(raw: BetterSqlite3.Database) {
     // Only compiles SQL; the dialect's driver (which would own the connection) never starts.
@@ -43,16 +40,6 @@ export class SqliteLogAppender {
       }
       for (const id of touched) this.touch.run(now, id);
     });
-    // The statement of `Versions.markEditedMany`, one row at a time.
-    const mark = db
-      .insertInto('edit_marks')
-      .values({ document_id: 'd', user_id: 'u', last_edited_at: 1 })
-      .onConflict((oc) => oc.columns(['document_id', 'user_id']).doUpdateSet((eb) => ({ last_edited_at: eb.ref('excluded.last_edited_at') })))
-      .compile();
-    this.upsertMark = raw.prepare(checked(mark, ['d', 'u', 1]));
-    this.commitMarks = raw.transaction((marks: readonly EditMark[]) => {
-      for (const m of marks) this.upsertMark.run(m.documentId, m.userId, m.at);
-    });
   }
 
   /**
@@ -61,14 +48,5 @@ export class SqliteLogAppender {
    */
   append(entries: readonly LogEntry[], now: number): void {
     if (entries.length > 0) this.commit.immediate(entries, now);
-  }
-
-  /**
-   * Records edit marks (who edited which document when) in one immediate transaction. Here
-   * rather than on the main thread's connection, where their commit (an fsync, after SQLite's
-   * busy wait for this worker's write lock) held the event loop: see AppendWorker.saveVersion.
-   */
-  mark(marks: readonly EditMark[]): void {
-    if (marks.length > 0) this.commitMarks.immediate(marks);
   }
 }
