@@ -21,12 +21,16 @@ function typed(chars: number): { text: string; chunk: StoredChunk } {
   return { text: text.toString(), chunk: { kind: 'rows', rows: rows.map((data, k) => ({ id: k + 1, data })) } };
 }
 
-/** Loads `chunks` into a new room; reports whether a setImmediate queued first ran before the load finished. */
+/**
+ * Loads `chunks` into a new room; reports whether a setImmediate queued first ran before the
+ * load finished. Slices never run out here, so only the turn before applying can yield (on a
+ * busy machine a 5 ms slice can run out even for 20 rows).
+ */
 async function load(chunks: StoredChunk[]) {
   const room = new Room('d', noDeps);
   let turned = false;
   setImmediate(() => (turned = true));
-  const tail = await fillRoom(room, chunksOf(chunks), new StoredFeed());
+  const tail = await fillRoom(room, chunksOf(chunks), new StoredFeed(), 60_000);
   const text = room.doc.getText('t').toString();
   room.destroy();
   return { turned, tail, text };

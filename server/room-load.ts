@@ -41,13 +41,14 @@ function heldBytes(chunk: StoredChunk): number {
 
 /**
  * Applies a document's stored chunks (`Updates.read`) to a new room in slices, yielding to the
- * event loop between them, and hands each chunk to `feed` as soon as it is read.
+ * event loop between them, and hands each chunk to `feed` as soon as it is read. `sliceMs`
+ * is for tests that must tell the turn before applying from a slice that ran long.
  */
-export async function fillRoom(room: Room, chunks: AsyncIterable<StoredChunk>, feed: StoredFeed): Promise<LoadedTail> {
+export async function fillRoom(room: Room, chunks: AsyncIterable<StoredChunk>, feed: StoredFeed, sliceMs = LOAD_SLICE_MS): Promise<LoadedTail> {
   const tail: LoadedTail = { count: 0, bytes: 0, snapshotBytes: 0 };
   let sliceStart = performance.now();
   const breathe = async () => {
-    if (performance.now() - sliceStart < LOAD_SLICE_MS) return;
+    if (performance.now() - sliceStart < sliceMs) return;
     await nextTurn();
     sliceStart = performance.now();
   };
