@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 
 /**
@@ -41,4 +42,60 @@ export function applyAll(doc: Y.Doc, updates: readonly Uint8Array[], origin: unk
     throw e;
   }
   return dropPending(doc);
+}
+
+/**
+ * Whether `update` (Yjs v1) carries the structs of exactly one client, starting at the clock
+ * `doc` has reached for that client: then integrating it adds exactly its structs, none of
+ * which the document already had. Reads the first three varints; the structs themselves are
+ * not decoded. False for anything else, including bytes that do not parse this far.
+ */
+export function continuesDoc(doc: Y.Doc, update: Uint8Array): boolean {
+  try {
+    const d = decoding.createDecoder(update);
+    if (decoding.readVarUint(d) !== 1 || decoding.readVarUint(d) === 0) return false;
+    const client = decoding.readVarUint(d);
+    return decoding.readVarUint(d) === Y.getState(doc.store, client);
+  } catch {
+    return false;
+  }
+}
+
+/** What one transaction changed, as an update, or null if it changed nothing. */
+function changeOf(doc: Y.Doc, tr: Y.Transaction, whole: Uint8Array | null): Uint8Array | null {
+  let changed = tr.deleteSet.clients.size > 0;
+  if (!changed) for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) changed = true;
+  if (!changed) return null;
+  // Everything after the state before, with the document's whole delete set: a superset of what
+  // this transaction deleted. Only when part of the update could not be used as it is.
+  return whole ?? Y.encodeStateAsUpdate(doc, Y.encodeStateVector(tr.beforeState));
+}
+
+/**
+ * Applies one update that {@link continuesDoc}, on a document with no update listener, and
+ * returns the change to relay and store: the update's own bytes when all of it integrated
+ * (Yjs would re-encode the same structs and deletions; skipping that encoding is most of
+ * what an update event costs), otherwise what did integrate. `onChange` also runs when Yjs
+ * throws part-way, before the error propagates, so what integrated is never kept only in
+ * memory. Returns whether a part was dropped (see dropPending).
+ */
+export function applyContinuing(doc: Y.Doc, update: Uint8Array, origin: unknown, onChange: (change: Uint8Array) => void): boolean {
+  let tr: Y.Transaction | undefined;
+  try {
+    doc.transact((t) => {
+      tr = t;
+      Y.applyUpdate(doc, update, origin);
+    }, origin);
+  } catch (e) {
+    dropPending(doc);
+    const partial = tr && changeOf(doc, tr, null);
+    if (partial) onChange(partial);
+    throw e;
+  }
+  const dropped = dropPending(doc);
+  // A view into a socket read would keep the whole read alive until its commit.
+  const own = update.byteLength === update.buffer.byteLength ? update : update.slice();
+  const change = changeOf(doc, tr!, dropped ? null : own);
+  if (change) onChange(change);
+  return dropped;
 }

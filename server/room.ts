@@ -7,7 +7,7 @@ import { PeerAcks, type AckHost } from './peer-acks';
 import type { Peer } from './peer';
 import { REMOTE, STORED, type RoomDeps, type RoomLink, type RoomPhase } from './room-api';
 import { RoomAwareness } from './room-awareness';
-import { applyAll, isEmptyUpdate } from './room-updates';
+import { applyAll, applyContinuing, continuesDoc, isEmptyUpdate } from './room-updates';
 
 export type { RoomDeps, RoomObserver, RoomPhase } from './room-api';
 
@@ -213,7 +213,7 @@ export class Room {
     let dropped: boolean;
     this.runLength = updates.length;
     try {
-      dropped = applyAll(this.doc, updates, peer);
+      dropped = updates.length === 1 && continuesDoc(this.doc, updates[0]) ? this.applyOwnBytes(updates[0], peer) : applyAll(this.doc, updates, peer);
     } catch (e) {
       throw new ProtocolError(`invalid update: ${(e as Error).message}`);
     } finally {
@@ -223,6 +223,21 @@ export class Room {
     this.deps.edited?.(this, peer);
     // The sender is closed; its next sync step 2 sends the dropped part with what it depends on.
     if (dropped) throw new ProtocolError('update depends on changes the server does not have; reconnect to resync');
+  }
+
+  /**
+   * Applies a client's update that continues the document (the common case: one person typing)
+   * with the update listener detached, so Yjs does not encode the transaction again, and hands
+   * the update's own bytes to relay and storage (see applyContinuing). Detaching is safe here:
+   * nothing else writes to the document during the call.
+   */
+  private applyOwnBytes(update: Uint8Array, peer: Peer): boolean {
+    this.doc.off('update', this.onDocUpdate);
+    try {
+      return applyContinuing(this.doc, update, peer, (change) => this.onDocUpdate(change, peer));
+    } finally {
+      this.doc.on('update', this.onDocUpdate);
+    }
   }
 
   /**
