@@ -31,6 +31,19 @@ function tagged(first: number, second: number | null, bytes: Uint8Array): Uint8A
   return out;
 }
 
+/** Two varuints (the first below 128), as lib0 writes them. */
+function varUints(first: number, value: number): Uint8Array {
+  let length = 2;
+  for (let n = value; n > 0x7f; n = Math.floor(n / 128)) length++;
+  const out = new Uint8Array(length);
+  out[0] = first;
+  let i = 1;
+  let n = value;
+  for (; n > 0x7f; n = Math.floor(n / 128)) out[i++] = 0x80 | (n & 0x7f);
+  out[i] = n;
+  return out;
+}
+
 /** Encodes one message as a binary frame. */
 export function encodeMessage(m: Message): Uint8Array {
   switch (m.type) {
@@ -40,6 +53,9 @@ export function encodeMessage(m: Message): Uint8Array {
       return tagged(MessageType.Sync, SyncType.Update, m.update);
     case 'awareness':
       return tagged(MessageType.Awareness, null, m.update);
+    case 'ack':
+      // Sent for most client updates: exact size, without an encoder and its scratch buffer.
+      return varUints(MessageType.Ack, m.count);
   }
   const e = encoding.createEncoder();
   switch (m.type) {
@@ -55,10 +71,6 @@ export function encodeMessage(m: Message): Uint8Array {
       encoding.writeVarUint(e, MessageType.Auth);
       encoding.writeVarUint(e, AuthType.PermissionDenied);
       encoding.writeVarString(e, m.reason);
-      break;
-    case 'ack':
-      encoding.writeVarUint(e, MessageType.Ack);
-      encoding.writeVarUint(e, m.count);
       break;
     case 'role':
       encoding.writeVarUint(e, MessageType.Role);
