@@ -137,7 +137,7 @@ const reconnectStep = (connections: number, docs: number): Step => ({
 });
 
 const steps: Step[] = full
-  ? [fanout(10, 5), fanout(50, 5), fanout(200, 5), ingestCold, roomsStep(1000, 10), idleStep(10_000, 1000), reconnectStep(5000, 500)]
+  ? [fanout(10, 5), fanout(50, 5), fanout(200, 5), ingestCold, roomsStep(Number(process.env.BENCH_ROOMS_DOCS || 1000), 10), idleStep(10_000, 1000), reconnectStep(5000, 500)]
   : [fanout(50, 3), ingestCold, idleStep(1000, 100)];
 
 function versions() {

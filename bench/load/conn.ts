@@ -62,7 +62,7 @@ export class BenchConn {
   constructor(readonly target: Target, readonly doc: string, private readonly o: ConnOptions = {}) {
     this.dialect = dialectOf(target);
     const url =
-      target.server === 'hocuspocus' ? target.url : `${nextUrl(target)}/${encodeURIComponent(doc)}${target.server === 'tandem' ? '?tandem=1' : ''}`;
+      target.server === 'hocuspocus' ? target.url : `${nextUrl(target)}/${encodeURIComponent(doc)}${target.server === 'tandem' && !process.env.BENCH_TANDEM_NO_ACKS ? '?tandem=1' : ''}`;
     const headers: Record<string, string> = {};
     if (target.cookie) headers.cookie = target.cookie;
     if (target.origin) headers.origin = target.origin;

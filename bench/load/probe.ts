@@ -37,10 +37,15 @@ export class Writer {
  */
 export function latencyProbe(sentAt: SentAt) {
   const lat: number[] = [];
+  /** When each latency was measured (for BENCH_LATENCY_TIMELINE). */
+  const arrivals: number[] = [];
   let recording = true;
   return {
     lat,
-    stop: () => (recording = false),
+    stop: () => {
+      recording = false;
+      if (process.env.BENCH_LATENCY_TIMELINE) printTimeline(lat, arrivals);
+    },
     onUpdate: (u: Uint8Array, at: number, own?: number) => {
       if (!recording) return;
       const { from, to } = Y.parseUpdateMeta(u);
@@ -51,11 +56,33 @@ export function latencyProbe(sentAt: SentAt) {
         const end = to.get(client) ?? start;
         for (let c = start; c < end; c++) {
           const t = sent.get(c);
-          if (t !== undefined) lat.push(at - t);
+          if (t !== undefined) {
+            lat.push(at - t);
+            arrivals.push(at);
+          }
         }
       }
     },
   };
+}
+
+/**
+ * `BENCH_LATENCY_TIMELINE=1`: delivery latency per second of the run (p50, p99, max) on the load
+ * generator's stderr (see BENCH_LOAD_LOG), to tell a start-up stall from a steady queue.
+ */
+function printTimeline(lat: number[], arrivals: number[]): void {
+  const bySecond = new Map<number, number[]>();
+  arrivals.forEach((at, i) => {
+    const s = Math.floor((at - arrivals[0]) / 1000);
+    let l = bySecond.get(s);
+    if (!l) bySecond.set(s, (l = []));
+    l.push(lat[i]);
+  });
+  for (const [s, l] of bySecond) {
+    l.sort((a, b) => a - b);
+    const at = (q: number) => l[Math.min(l.length - 1, Math.floor(l.length * q))].toFixed(1);
+    process.stderr.write(`latency second ${s}: n=${l.length} p50=${at(0.5)} p99=${at(0.99)} max=${at(1)} ms\n`);
+  }
 }
 
 /** Opens `n` writer connections to `docOf(i)`, each with its own Y.Doc. */

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import path from 'node:path';
 import { startSession } from '../../lib/auth/session';
 import { loadConfig } from '../../lib/config';
@@ -53,15 +54,31 @@ async function main() {
   const server = await startCollabServer({ config, storage, log, port: 0, prestartWorkers: true });
   process.stdout.write(`READY ${JSON.stringify({ url: `ws://127.0.0.1:${server.port}`, docs: fixture.docs, cookie: fixture.cookie, origin: ORIGIN })}\n`);
   let stopping = false;
+  const heapSample = process.env.BENCH_HEAP_SAMPLE ? await startAllocationSampling() : undefined;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    if (heapSample) fs.writeFileSync(`${process.env.BENCH_HEAP_SAMPLE}.${process.pid}.heapprofile`, JSON.stringify(await heapSample()));
     await server.close();
     await storage.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+}
+
+/**
+ * `BENCH_HEAP_SAMPLE=<prefix>`: V8's sampling heap profiler from READY to shutdown, counting
+ * objects the garbage collector has already freed too (`--heap-prof` keeps only the live ones),
+ * so the profile shows what allocates, not what stays. Returns the function that stops it.
+ */
+async function startAllocationSampling(): Promise<() => Promise<unknown>> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r as Record<string, unknown>))));
+  await post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => (await post('HeapProfiler.stopSampling')).profile;
 }
 
 main().catch((err) => {
