@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 
 /**
@@ -43,20 +44,6 @@ export function applyAll(doc: Y.Doc, updates: readonly Uint8Array[], origin: unk
   return dropPending(doc);
 }
 
-/** Where {@link readVarUint} stops reading (one module-level cursor: no object per call). */
-let at = 0;
-
-/** The lib0 varuint at `at` in `bytes`, advancing `at`; -1 past the end or beyond 2^53. */
-function readVarUint(bytes: Uint8Array): number {
-  let value = 0;
-  for (let mult = 1; at < bytes.length && mult <= 2 ** 49; mult *= 128) {
-    const b = bytes[at++];
-    value += (b & 0x7f) * mult;
-    if (b < 0x80) return value;
-  }
-  return -1;
-}
-
 /**
  * Whether `update` (Yjs v1) carries the structs of exactly one client, starting at the clock
  * `doc` has reached for that client: then integrating it adds exactly its structs, none of
@@ -64,11 +51,14 @@ function readVarUint(bytes: Uint8Array): number {
  * not decoded. False for anything else, including bytes that end before that.
  */
 export function continuesDoc(doc: Y.Doc, update: Uint8Array): boolean {
-  at = 0;
-  if (readVarUint(update) !== 1 || readVarUint(update) < 1) return false;
-  const client = readVarUint(update);
-  const clock = readVarUint(update);
-  return client >= 0 && clock === Y.getState(doc.store, client);
+  try {
+    const d = decoding.createDecoder(update);
+    if (decoding.readVarUint(d) !== 1 || decoding.readVarUint(d) < 1) return false;
+    const client = decoding.readVarUint(d);
+    return decoding.readVarUint(d) === Y.getState(doc.store, client);
+  } catch {
+    return false;
+  }
 }
 
 /** What one transaction changed, as an update, or null if it changed nothing. */

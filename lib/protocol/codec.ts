@@ -10,6 +10,20 @@ export class ProtocolError extends Error {
   }
 }
 
+/** Bytes of `n` as a lib0 varUint. */
+function varUintLength(n: number): number {
+  let length = 1;
+  for (; n > 0x7f; n = Math.floor(n / 128)) length++;
+  return length;
+}
+
+/** Writes `n` as a lib0 varUint at `i` in `out`; returns the index after it. */
+function writeVarUintAt(out: Uint8Array, i: number, n: number): number {
+  for (; n > 0x7f; n = Math.floor(n / 128)) out[i++] = 0x80 | (n & 0x7f);
+  out[i++] = n;
+  return i;
+}
+
 /**
  * Tag bytes (each below 128, so one varUint byte) then `bytes` with its varUint length, in one
  * allocation of the exact size. The same bytes as lib0's encoder writes; this is the frame of
@@ -18,29 +32,18 @@ export class ProtocolError extends Error {
  */
 function tagged(first: number, second: number | null, bytes: Uint8Array): Uint8Array {
   const head = second === null ? 1 : 2;
-  let lengthBytes = 1;
-  for (let n = bytes.length; n > 0x7f; n = Math.floor(n / 128)) lengthBytes++;
-  const out = new Uint8Array(head + lengthBytes + bytes.length);
+  const out = new Uint8Array(head + varUintLength(bytes.length) + bytes.length);
   out[0] = first;
   if (second !== null) out[1] = second;
-  let i = head;
-  let n = bytes.length;
-  for (; n > 0x7f; n = Math.floor(n / 128)) out[i++] = 0x80 | (n & 0x7f);
-  out[i++] = n;
-  out.set(bytes, i);
+  out.set(bytes, writeVarUintAt(out, head, bytes.length));
   return out;
 }
 
-/** Two varuints (the first below 128), as lib0 writes them. */
-function varUints(first: number, value: number): Uint8Array {
-  let length = 2;
-  for (let n = value; n > 0x7f; n = Math.floor(n / 128)) length++;
-  const out = new Uint8Array(length);
-  out[0] = first;
-  let i = 1;
-  let n = value;
-  for (; n > 0x7f; n = Math.floor(n / 128)) out[i++] = 0x80 | (n & 0x7f);
-  out[i] = n;
+/** A tag byte (below 128) then `value` as a varUint, in one allocation of the exact size. */
+function tagThenVarUint(tag: number, value: number): Uint8Array {
+  const out = new Uint8Array(1 + varUintLength(value));
+  out[0] = tag;
+  writeVarUintAt(out, 1, value);
   return out;
 }
 
@@ -55,7 +58,7 @@ export function encodeMessage(m: Message): Uint8Array {
       return tagged(MessageType.Awareness, null, m.update);
     case 'ack':
       // Sent for most client updates: exact size, without an encoder and its scratch buffer.
-      return varUints(MessageType.Ack, m.count);
+      return tagThenVarUint(MessageType.Ack, m.count);
   }
   const e = encoding.createEncoder();
   switch (m.type) {
