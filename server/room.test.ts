@@ -107,7 +107,9 @@ describe('Room', () => {
     client.getText('t').insert(0, 'a');
     Y.applyUpdate(client, Y.encodeStateAsUpdate(other));
     const otherState = Y.encodeStateVector(other);
-    client.getText('t').insert(client.getText('t').length, 'y'); // after the other client's "x"
+    // Right after the other client's "x" (whether "x" landed before or after "a" depends on the
+    // random client ids), so "y" depends on it.
+    client.getText('t').insert(client.getText('t').toString().indexOf('x') + 1, 'y');
     // Only the client's own structs: "a", then "y", whose left neighbour the server lacks.
     const update = Y.encodeStateAsUpdate(client, otherState);
     expect(() => room.receive(writer, encodeMessage({ type: 'sync-update', update }))).toThrow(ProtocolError);
