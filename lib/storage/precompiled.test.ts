@@ -30,4 +30,17 @@ describe('precompiled', () => {
     expect((await db.executeQuery(q('p@example.test'))).rows).toEqual([{ id: u.id, name: 'P' }]);
     expect((await db.executeQuery(q('nobody@example.test'))).rows).toEqual([]);
   });
+
+  it('takes numbers too (bounds and limits), each call with its own', async () => {
+    const d = (await sqlite.documents.create({ title: 'n', ownerId: (await sqlite.users.create({ email: 'n@example.test', name: 'N', passwordHash: 'h', now: 1 }))!.id, now: 1 })).id;
+    await sqlite.updates.append([1, 2, 3, 4, 5].map((b) => ({ documentId: d, data: new Uint8Array([b]) })), 1);
+    const q = precompiled(db, 3, (id: string, after: number, limit: number) =>
+      db.selectFrom('updates').select('data').where('document_id', '=', id).where('id', '>', after).orderBy('id').limit(limit),
+    );
+    const ids = (await db.selectFrom('updates').select('id').where('document_id', '=', d).orderBy('id').execute()).map((r) => Number(r.id));
+    const bytes = async (after: number, limit: number) => (await db.executeQuery<{ data: Uint8Array }>(q(d, after, limit))).rows.map((r) => r.data[0]);
+    expect(await bytes(ids[0], 2)).toEqual([2, 3]);
+    expect(await bytes(ids[2], 10)).toEqual([4, 5]);
+    expect(q(d, 7, 9).parameters).toEqual([d, 7, 9]);
+  });
 });

@@ -11,10 +11,12 @@ import type { Database } from './schema';
  * placeholder must show up among the parameters, so an argument can never be left out
  * silently; parameters that are not placeholders (constants in the query) stay as they are.
  */
-export function precompiled<Args extends string[]>(db: Kysely<Database>, arity: Args['length'], build: (...args: Args) => Compilable): (...args: Args) => CompiledQuery {
-  const placeholders = Array.from({ length: arity }, (_, i) => `\u0000precompiled-argument-${i}\u0000`) as Args;
+export function precompiled<Args extends (string | number)[]>(db: Kysely<Database>, arity: Args['length'], build: (...args: Args) => Compilable): (...args: Args) => CompiledQuery {
+  // Strings stand in for every argument, numbers too: the builder only passes them through as
+  // parameters, and a number could be mistaken for a constant of the query.
+  const placeholders = Array.from({ length: arity }, (_, i) => `\u0000precompiled-argument-${i}\u0000`) as unknown as Args;
   const compiled = build(...placeholders).compile();
-  const slots = compiled.parameters.map((p) => placeholders.indexOf(p as string));
+  const slots = compiled.parameters.map((p) => placeholders.indexOf(p as Args[number]));
   placeholders.forEach((_, i) => {
     if (!slots.includes(i)) throw new Error(`argument ${i} does not appear among the parameters of ${compiled.sql}`);
   });

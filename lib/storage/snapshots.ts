@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { precompiled } from './precompiled';
 import type { Database } from './schema';
 
 /** A document's compacted state; covers every update-log row with `id <= uptoId`. */
@@ -32,20 +33,25 @@ export function decodeSnapshotData(data: Uint8Array): Uint8Array[] {
 
 /** One snapshot per document, replaced as compaction folds more of the update log into it. */
 export class Snapshots {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Both are asked by every document load (see Updates.read), so they are compiled once. */
+  private readonly byDocument: (documentId: string) => CompiledQuery;
+  private readonly uptoIdOf: (documentId: string) => CompiledQuery;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.byDocument = precompiled(db, 1, (documentId: string) =>
+      db.selectFrom('snapshots').select(['data', 'upto_update_id', 'created_at']).where('document_id', '=', documentId),
+    );
+    this.uptoIdOf = precompiled(db, 1, (documentId: string) => db.selectFrom('snapshots').select('upto_update_id').where('document_id', '=', documentId));
+  }
 
   async get(documentId: string): Promise<Snapshot | undefined> {
-    const r = await this.db
-      .selectFrom('snapshots')
-      .select(['data', 'upto_update_id', 'created_at'])
-      .where('document_id', '=', documentId)
-      .executeTakeFirst();
+    const [r] = (await this.db.executeQuery<{ data: Uint8Array; upto_update_id: number; created_at: number }>(this.byDocument(documentId))).rows;
     return r && { updates: decodeSnapshotData(r.data), bytes: r.data.length, uptoId: Number(r.upto_update_id), createdAt: Number(r.created_at) };
   }
 
   /** The `uptoId` of the current snapshot without reading its bytes; undefined when there is none. */
   async uptoId(documentId: string): Promise<number | undefined> {
-    const r = await this.db.selectFrom('snapshots').select('upto_update_id').where('document_id', '=', documentId).executeTakeFirst();
+    const [r] = (await this.db.executeQuery<{ upto_update_id: number }>(this.uptoIdOf(documentId))).rows;
     return r && Number(r.upto_update_id);
   }
 

@@ -1,6 +1,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import { isPostgres, lockKeys } from './db';
 import type { Database } from './schema';
+import { precompiled } from './precompiled';
 import type { Snapshots } from './snapshots';
 
 /** One row of the update log. */
@@ -39,10 +40,21 @@ export const READ_PAGE_ROWS = 1000;
 
 /** The per-document update log. */
 export class Updates {
+  /** A page of the log, without and with an upper bound: every document load reads one or more. */
+  private readonly pageAfter: (documentId: string, afterId: number, limit: number) => CompiledQuery;
+  private readonly pageBetween: (documentId: string, afterId: number, uptoId: number, limit: number) => CompiledQuery;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly snapshots: Snapshots,
-  ) {}
+  ) {
+    const rowsAfter = (documentId: string, afterId: number) =>
+      db.selectFrom('updates').select(['id', 'data']).where('document_id', '=', documentId).where('id', '>', afterId);
+    this.pageAfter = precompiled(db, 3, (documentId: string, afterId: number, limit: number) => rowsAfter(documentId, afterId).orderBy('id').limit(limit));
+    this.pageBetween = precompiled(db, 4, (documentId: string, afterId: number, uptoId: number, limit: number) =>
+      rowsAfter(documentId, afterId).where('id', '<=', uptoId).orderBy('id').limit(limit),
+    );
+  }
 
   /** Compiled inserts of `rows` log rows, by row count; their SQL depends on nothing else. */
   private readonly inserts = new Map<number, CompiledQuery>();
@@ -118,9 +130,8 @@ export class Updates {
 
   /** Up to `limit` rows with `afterId < id <= uptoId` (no upper bound when omitted), oldest first. */
   async page(documentId: string, afterId: number, limit: number, uptoId?: number): Promise<StoredRow[]> {
-    let q = this.db.selectFrom('updates').select(['id', 'data']).where('document_id', '=', documentId).where('id', '>', afterId);
-    if (uptoId !== undefined) q = q.where('id', '<=', uptoId);
-    const rows = await q.orderBy('id').limit(limit).execute();
+    const q = uptoId === undefined ? this.pageAfter(documentId, afterId, limit) : this.pageBetween(documentId, afterId, uptoId, limit);
+    const { rows } = await this.db.executeQuery<{ id: number; data: Uint8Array }>(q);
     return rows.map((r) => ({ id: Number(r.id), data: r.data }));
   }
 
