@@ -27,8 +27,8 @@ describe('Room', () => {
     const src = new Y.Doc();
     src.getText('t').insert(0, 'hello');
     room.receive(writer, encodeMessage({ type: 'sync-update', update: Y.encodeStateAsUpdate(src) }));
-    // The reader's socket flush and the commit both wait for the end of the turn, in this
-    // order; a commit posted first would have its worker's CPU delay every delivery.
+    // The reader's socket flush (at the end of this task) comes before the commit (at the end
+    // of the turn); a commit posted first would have its worker's CPU delay every delivery.
     expect(events).toEqual(['relay to reader', 'persist']);
     expect(room.doc.getText('t').toString()).toBe('hello');
     room.destroy();

@@ -82,7 +82,7 @@ describe('StoredFeed', () => {
       expect(p.got.filter((m) => m.type === 'sync-step2')).toHaveLength(1);
       expect(p.got.at(-1)).toEqual({ type: 'sync-step2', update: new Uint8Array([0, 0]) });
     }
-    // Everything stored was handed to the network at once, not at the end of the turn.
+    // Everything stored was handed to the network at once, not at the end of the task.
     for (const p of [early, middle, late]) expect(p.flushedAt.at(-1)).toBe(p.got.length);
     expect(early.got[0]).toEqual({ type: 'role', role: 'editor' });
     expect(middle.got.some((m) => m.type === 'role')).toBe(false); // no extensions, no role notice

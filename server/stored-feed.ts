@@ -31,8 +31,8 @@ function framesOf(chunk: StoredChunk): Uint8Array[] {
 }
 
 /**
- * Sends now rather than at the end of this event-loop turn: the load's next slice may be
- * queued to run before that.
+ * Sends now rather than when the task ends: the load may go on applying stored updates for a
+ * whole slice before that.
  */
 function sendAll(peer: Peer, frames: readonly Uint8Array[]): void {
   for (const f of frames) peer.send(f);

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { binaryFrame, directSocket } from './wire-frame';
+import { binaryFrame, corkUntilTaskEnds, directSocket } from './wire-frame';
 
 let wss: WebSocketServer | undefined;
 afterEach(async () => {
@@ -58,5 +58,27 @@ describe('prepared broadcast frames', () => {
     expect(directSocket(server)).toBeNull();
     await expect.poll(() => received.length).toBe(1);
     expect(directSocket(server)).not.toBeNull();
+  });
+
+  it('leave in one write per socket once the sending task is over, before the next event-loop turn', async () => {
+    const { server, received } = await pair();
+    const socket = directSocket(server)!;
+    const writes: number[] = [];
+    const s = socket as unknown as { _writev(chunks: unknown[], cb: unknown): void };
+    const writev = s._writev.bind(socket);
+    s._writev = (chunks, cb) => (writes.push(chunks.length), writev(chunks, cb));
+    let corkedAtNextTurn = -1;
+    setImmediate(() => (corkedAtNextTurn = socket.writableCorked));
+    for (let i = 0; i < 3; i++) {
+      corkUntilTaskEnds(socket);
+      socket.write(binaryFrame(bytes(20, i)));
+    }
+    expect(socket.writableCorked).toBe(1);
+    expect(writes).toEqual([]);
+    await Promise.resolve(); // runs after the uncork the first cork queued
+    expect(socket.writableCorked).toBe(0);
+    expect(writes).toEqual([3]);
+    await expect.poll(() => received.length).toBe(3);
+    expect(corkedAtNextTurn).toBe(0);
   });
 });

@@ -60,18 +60,22 @@ export function directSocket(ws: WebSocket): Duplex | null {
   return w._socket;
 }
 
-/** Sockets corked during this turn of the event loop; uncorked together right after it. */
+/** Sockets corked by the task now running; uncorked together when its microtasks run. */
 const corked = new Set<Duplex>();
 
 /**
- * Holds a socket's writes until the end of this event-loop turn, so everything sent to it
- * meanwhile (relays of several updates, their acks) leaves in one write system call instead of
- * one per frame. Adds no delay beyond the turn. `ws` corks around each frame too; corking
- * nests, so the socket flushes at our uncork.
+ * Holds a socket's writes until the task now running (the socket read, timer or worker reply
+ * that is sending) has finished, so everything sent to it meanwhile (relays of the updates of
+ * one read, their acks) leaves in one write system call instead of one per frame. Not until the
+ * end of the event-loop turn, as it once was: a busy turn runs the reads of hundreds of sockets
+ * (tens of ms while 10,000 clients connect), and every reply waited for all of them. Flushing
+ * after each task cut idle-10k's connect-to-synced p99 and rooms-1000's latency in A B runs
+ * (docs/BENCHMARKS.md). `ws` corks around each frame too; corking nests, so the socket
+ * flushes at our uncork.
  */
-export function corkUntilNextTurn(socket: Duplex): void {
+export function corkUntilTaskEnds(socket: Duplex): void {
   if (corked.has(socket)) return;
-  if (corked.size === 0) setImmediate(uncorkAll);
+  if (corked.size === 0) queueMicrotask(uncorkAll);
   corked.add(socket);
   socket.cork();
 }
@@ -81,7 +85,7 @@ function uncorkAll(): void {
   corked.clear();
 }
 
-/** Uncorks `socket` now if it is held until the end of the turn. */
+/** Uncorks `socket` now if it is held until the end of the task. */
 export function uncorkNow(socket: Duplex): void {
   if (corked.delete(socket)) socket.uncork();
 }

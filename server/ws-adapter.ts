@@ -12,7 +12,7 @@ import type { Room } from './room';
 import type { RoomRegistry } from './rooms';
 import type { UpgradeDecision } from './upgrade';
 import { toBytes, type PeerSocket, type SocketEvents } from './peer-socket';
-import { binaryFrame, corkUntilNextTurn, directSocket, socketOf, uncorkNow } from './wire-frame';
+import { binaryFrame, corkUntilTaskEnds, directSocket, socketOf, uncorkNow } from './wire-frame';
 
 /** Frames a connection may send before its room has loaded; more means a misbehaving client. */
 const MAX_BUFFERED_FRAMES = 1000;
@@ -95,7 +95,7 @@ export class SocketPeer implements Peer, Beating, SocketEvents {
     this.lastSentAt = Date.now();
     const socket = directSocket(this.ws);
     if (socket) {
-      corkUntilNextTurn(socket);
+      corkUntilTaskEnds(socket);
       socket.write(binaryFrame(frame));
     } else this.ws.send(frame);
     this.ctx.metrics.bytesOut.inc(frame.byteLength);
