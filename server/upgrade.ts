@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { colorFor } from '../lib/colors';
 import type { Config } from '../lib/config';
-import { sessionFromCookieHeader } from '../lib/auth/session';
+import { sessionAccessFromCookieHeader, sessionFromCookieHeader } from '../lib/auth/session';
 import { isId } from '../lib/ids';
 import { EMBED_PARAM, EXTENSIONS_PARAM, CloseCode, type CloseCodeValue } from '../lib/protocol';
 import type { Role, Storage } from '../lib/storage';
@@ -59,11 +59,14 @@ export async function authorizeUpgrade(
     if (!documentId) return { kind: 'reject', code: CloseCode.NotFound, reason: 'no such document', label: 'not_found' };
     return authorizeEmbedUpgrade(req, documentId, extensions, deps.storage);
   }
-  const session = await sessionFromCookieHeader(deps.storage, deps.config, req.headers.cookie);
-  if (!session) return { kind: 'reject', code: CloseCode.Unauthorized, reason: 'no session or session expired', label: 'session' };
-  if (!documentId) return { kind: 'reject', code: CloseCode.NotFound, reason: 'no such document', label: 'not_found' };
-  const access = await deps.storage.documents.access(documentId, session.user.id);
-  if (!access) return { kind: 'reject', code: CloseCode.NotFound, reason: 'no such document', label: 'not_found' };
+  const noSession: UpgradeDecision = { kind: 'reject', code: CloseCode.Unauthorized, reason: 'no session or session expired', label: 'session' };
+  const notFound: UpgradeDecision = { kind: 'reject', code: CloseCode.NotFound, reason: 'no such document', label: 'not_found' };
+  if (!documentId) return (await sessionFromCookieHeader(deps.storage, deps.config, req.headers.cookie)) ? notFound : noSession;
+  // The session and the document's access in one query (one per upgrade, not two).
+  const found = await sessionAccessFromCookieHeader(deps.storage, deps.config, req.headers.cookie, documentId);
+  if (!found) return noSession;
+  const { session, access } = found;
+  if (!access) return notFound;
   if (!access.role) return { kind: 'reject', code: CloseCode.Forbidden, reason: 'no access to this document', label: 'forbidden' };
   return {
     kind: 'accept',

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { newSecret } from '../ids';
-import type { SessionInfo, Storage } from '../storage';
+import type { SessionAccess, SessionInfo, Storage } from '../storage';
 import { parseCookies, serializeCookie } from './cookies';
 
 /**
@@ -28,6 +28,22 @@ export async function sessionFromCookieHeader(
   const token = sessionTokenFrom(cookieHeader, config);
   if (!token) return undefined;
   return storage.sessions.resolve(token, now, config.sessionIdleMs);
+}
+
+/**
+ * The live session behind a `Cookie` header and its account's access to `documentId`, in one
+ * query (`access` undefined: no such document); undefined without a live session.
+ */
+export async function sessionAccessFromCookieHeader(
+  storage: Storage,
+  config: Config,
+  cookieHeader: string | null | undefined,
+  documentId: string,
+  now = Date.now(),
+): Promise<SessionAccess | undefined> {
+  const token = sessionTokenFrom(cookieHeader, config);
+  if (!token) return undefined;
+  return storage.sessionAccess.resolve(token, documentId, now, config.sessionIdleMs);
 }
 
 /** Starts a session with a fresh random token; returns it with its `Set-Cookie` value. */

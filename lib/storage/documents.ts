@@ -36,7 +36,8 @@ export interface Access {
   via: Via | null;
 }
 
-interface AccessRow {
+/** What the access query returns for one document and user (see accessOf). */
+export interface AccessRow {
   id: string;
   title: string;
   created_at: number;
@@ -45,6 +46,18 @@ interface AccessRow {
   member_role: Role | null;
   granted: string | null;
   invite_role: Role | null;
+}
+
+/**
+ * The document and the user's role from an access row: the strongest of their membership, an
+ * invitation to their email, and a link grant while the link is on.
+ */
+export function accessOf(r: AccessRow): Access {
+  const document = { id: r.id, title: r.title, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), linkAccess: r.link_access };
+  const viaLink = r.granted ? linkRole(r.link_access) : null;
+  const role = strongest(strongest(r.member_role ?? null, (r.invite_role as Role | null) ?? null), viaLink);
+  const via = !role ? null : role === r.member_role ? 'member' : role === r.invite_role ? 'invite' : 'link';
+  return { document, role, via };
 }
 
 export class Documents {
@@ -87,12 +100,7 @@ export class Documents {
    */
   async access(id: string, userId: string): Promise<Access | undefined> {
     const [r] = (await this.db.executeQuery<AccessRow>(this.accessQuery(id, userId))).rows;
-    if (!r) return undefined;
-    const document = { id: r.id, title: r.title, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), linkAccess: r.link_access };
-    const viaLink = r.granted ? linkRole(r.link_access) : null;
-    const role = strongest(strongest(r.member_role ?? null, (r.invite_role as Role | null) ?? null), viaLink);
-    const via = !role ? null : role === r.member_role ? 'member' : role === r.invite_role ? 'invite' : 'link';
-    return { document, role, via };
+    return r && accessOf(r);
   }
 
   /** Every document the user can open, most recently changed first, with how each is shared. */

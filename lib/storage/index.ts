@@ -5,6 +5,7 @@ import { Embeds } from './embed';
 import { AccessEvents } from './events';
 import { Links } from './links';
 import { Members } from './members';
+import { SessionAccessQuery } from './session-access';
 import { Sessions } from './sessions';
 import { Snapshots } from './snapshots';
 import { Updates } from './updates';
@@ -20,6 +21,7 @@ export type { LinkState } from './links';
 export type { LinkAccess } from './schema';
 export type { ChangeResult, MemberEntry, GrantableRole } from './members';
 export type { SessionInfo } from './sessions';
+export type { SessionAccess } from './session-access';
 export type { PublicUser } from './users';
 export type { Snapshot } from './snapshots';
 export type { EditMark, NewVersion, Version, VersionSummary } from './versions';
@@ -34,6 +36,8 @@ export type { StorageTarget } from './db';
 export class Storage {
   readonly users: Users;
   readonly sessions: Sessions;
+  /** A session and one document's access together (every WebSocket upgrade). */
+  readonly sessionAccess: SessionAccessQuery;
   readonly documents: Documents;
   readonly members: Members;
   readonly updates: Updates;
@@ -47,6 +51,7 @@ export class Storage {
     const { db } = connection;
     this.users = new Users(db);
     this.sessions = new Sessions(db);
+    this.sessionAccess = new SessionAccessQuery(db, this.sessions);
     this.documents = new Documents(db);
     this.members = new Members(db);
     this.snapshots = new Snapshots(db);

@@ -18,7 +18,8 @@ export interface SessionInfo {
  */
 const TOUCH_EVERY_MS = 60_000;
 
-interface SessionRow {
+/** A session and its account as stored (see Sessions.live). */
+export interface SessionRow {
   id: string;
   created_at: number;
   last_used_at: number;
@@ -60,7 +61,14 @@ export class Sessions {
    */
   async resolve(token: string, now: number, idleMs: number): Promise<SessionInfo | undefined> {
     const [row] = (await this.db.executeQuery<SessionRow>(this.byTokenHash(hashSecret(token)))).rows;
-    if (!row) return undefined;
+    return row && this.live(row, now, idleMs);
+  }
+
+  /**
+   * The session of a row read by its token, or undefined when it passed its idle or absolute
+   * expiry (it is deleted then). Refreshes the idle clock (throttled, see TOUCH_EVERY_MS).
+   */
+  async live(row: SessionRow, now: number, idleMs: number): Promise<SessionInfo | undefined> {
     const lastUsed = Number(row.last_used_at);
     const expiresAt = Number(row.expires_at);
     if (now >= expiresAt || now - lastUsed >= idleMs) {

@@ -1,8 +1,8 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { isPostgres, lockKeys } from './db';
 import type { Database } from './schema';
 import { precompiled } from './precompiled';
-import type { Snapshots } from './snapshots';
+import { decodeSnapshotData, type Snapshots } from './snapshots';
 
 /** One row of the update log. */
 export interface StoredRow {
@@ -43,6 +43,8 @@ export class Updates {
   /** A page of the log, without and with an upper bound: every document load reads one or more. */
   private readonly pageAfter: (documentId: string, afterId: number, limit: number) => CompiledQuery;
   private readonly pageBetween: (documentId: string, afterId: number, uptoId: number, limit: number) => CompiledQuery;
+  /** The snapshot (part 0, `id` its uptoId) and the first page of rows after it (part 1), in one statement, unordered. */
+  private readonly head: (documentId: string, limit: number) => CompiledQuery;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -54,6 +56,21 @@ export class Updates {
     this.pageBetween = precompiled(db, 4, (documentId: string, afterId: number, uptoId: number, limit: number) =>
       rowsAfter(documentId, afterId).where('id', '<=', uptoId).orderBy('id').limit(limit),
     );
+    this.head = precompiled(db, 2, (documentId: string, limit: number) => {
+      const covered = db.selectFrom('snapshots').select('upto_update_id').where('document_id', '=', documentId);
+      const page = db
+        .selectFrom('updates')
+        .select([sql<number>`1`.as('part'), 'id', 'data'])
+        .where('document_id', '=', documentId)
+        .where('id', '>', (eb) => eb.fn.coalesce(covered, sql<number>`0`))
+        .orderBy('id')
+        .limit(limit);
+      return db
+        .selectFrom('snapshots')
+        .select([sql<number>`0`.as('part'), 'upto_update_id as id', 'data'])
+        .where('document_id', '=', documentId)
+        .unionAll(db.selectFrom(page.as('page')).select(['part', 'id', 'data']));
+    });
   }
 
   /** Compiled inserts of `rows` log rows, by row count; their SQL depends on nothing else. */
@@ -176,16 +193,31 @@ export class Updates {
    * to commit, so this holds even with several collaboration servers appending.
    */
   async *read(documentId: string, pageRows = READ_PAGE_ROWS): AsyncGenerator<StoredChunk> {
-    const first = await this.snapshots.get(documentId);
-    const covered = first?.uptoId ?? 0;
-    if (first) yield { kind: 'snapshot', updates: first.updates, uptoId: first.uptoId };
-    let after = covered;
-    for (;;) {
-      const rows = await this.page(documentId, after, pageRows);
-      if (rows.length > 0) yield { kind: 'rows', rows };
-      if (rows.length < pageRows) break;
-      after = rows[rows.length - 1].id;
+    // The snapshot and the first page after it come from one statement, which sees one state of
+    // the database: a document whose log after its snapshot fits in a page is read by one query.
+    const { rows: head } = await this.db.executeQuery<{ part: number; id: number; data: Uint8Array }>(this.head(documentId, pageRows));
+    let covered = 0;
+    let snapshot: Uint8Array | undefined;
+    const rows: StoredRow[] = [];
+    for (const r of head) {
+      if (Number(r.part) === 0) [covered, snapshot] = [Number(r.id), r.data];
+      else rows.push({ id: Number(r.id), data: r.data });
     }
+    // A union's rows come in no promised order (sorting them in SQL cost more than the rest of
+    // the query); they are nearly always in order already, which this sort checks in one pass.
+    rows.sort((a, b) => a.id - b.id);
+    if (snapshot) yield { kind: 'snapshot', updates: decodeSnapshotData(snapshot), uptoId: covered };
+    if (rows.length > 0) yield { kind: 'rows', rows };
+    if (rows.length < pageRows) return;
+    let after = rows[rows.length - 1].id;
+    for (;;) {
+      const page = await this.page(documentId, after, pageRows);
+      if (page.length > 0) yield { kind: 'rows', rows: page };
+      if (page.length < pageRows) break;
+      after = page[page.length - 1].id;
+    }
+    // Later pages are separate statements: a compaction may have folded and deleted rows
+    // between them, and then its snapshot, which covers them, comes last.
     if (((await this.snapshots.uptoId(documentId)) ?? 0) > covered) {
       const last = await this.snapshots.get(documentId);
       if (last) yield { kind: 'snapshot', updates: last.updates, uptoId: last.uptoId };
