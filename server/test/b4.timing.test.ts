@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { decodeMessage, encodeMessage } from '../../lib/protocol';
 import { openStorage, type Storage } from '../../lib/storage';
+import { AppendWorker } from '../append-client';
 import { CompactionScheduler } from '../compaction/scheduler';
 import { CompactionWorker } from '../compaction/worker-client';
 import type { Peer } from '../peer';
@@ -54,7 +55,8 @@ async function seedB4(): Promise<{ documentId: string; endContent: string; lastI
 
 /**
  * An editor typing into another document through the same registry and writer while the
- * compaction runs, so the main thread's SQLite writes contend with the worker's.
+ * compaction runs, so the append worker's commits contend with the compaction worker's for
+ * SQLite's write lock and the disk, as in the server.
  */
 async function liveEditor(registry: RoomRegistry, documentId: string) {
   let acked = 0;
@@ -115,7 +117,12 @@ describe('compaction of the B4 trace (259,778 single-character edits)', () => {
       compactor: new CompactionWorker({ target: { kind: 'sqlite', file } }),
       log,
     });
-    const writer = new UpdateWriter(storage, { onCommitted: (e) => scheduler.noteAppended(e) });
+    // Composed as server/app.ts does with SQLite: commits run in the append worker. A commit on
+    // the main thread waits there for SQLite's write lock and its fsync, synchronously: beside
+    // the compaction worker's writes (the longest 335 ms) that held the loop 309 ms in one CI run.
+    const appender = new AppendWorker(file);
+    await appender.start();
+    const writer = new UpdateWriter({ updates: appender }, { onCommitted: (e) => scheduler.noteAppended(e) });
     const registry = new RoomRegistry(storage, writer, log, { unloadDelayMs: 0, tails: scheduler });
 
     // 1. Load from the full, uncompacted log: every row applied in slices.
@@ -180,5 +187,7 @@ describe('compaction of the B4 trace (259,778 single-character edits)', () => {
 
     await scheduler.close();
     await registry.closeAll(1001, 'done');
+    await writer.drain();
+    await appender.close();
   }, 120_000);
 });
