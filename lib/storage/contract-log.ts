@@ -110,6 +110,10 @@ export function logContract(storage: () => Storage, user: (p?: string) => Promis
       const chunks = [];
       for await (const c of s.updates.read(plain.d.id)) chunks.push(c.kind === 'rows' ? bytesOf(c.rows) : c);
       expect(chunks).toEqual([[0, 1, 2]]);
+      // The rows of a page share one buffer (a load holds pages; see onePage in updates.ts).
+      for await (const c of s.updates.read(d.id, 3)) {
+        if (c.kind === 'rows') expect(new Set(c.rows.map((r) => r.data.buffer)).size).toBe(1);
+      }
     });
 
     it('reads a consistent document while a compaction commits and deletes mid-read', async () => {

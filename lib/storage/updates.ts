@@ -16,6 +16,25 @@ export interface StoredRow {
  */
 export type StoredChunk = { kind: 'snapshot'; updates: Uint8Array[]; uptoId: number } | { kind: 'rows'; rows: StoredRow[] };
 
+/**
+ * The page's rows with their bytes copied into one buffer they share. The driver gives every
+ * row a buffer of its own, and a load holds pages for a while (read ahead, the cold-join feed):
+ * thousands of small buffers that survive young-generation collections made their pauses
+ * longer. Loading B4's 259,778 rows (probe, 6 loads each): longest timer lag 18.9 against 26.8
+ * ms at the median, time in scavenges 325 against 404 ms.
+ */
+function onePage(rows: StoredRow[]): StoredRow[] {
+  let bytes = 0;
+  for (const r of rows) bytes += r.data.length;
+  const buffer = new Uint8Array(bytes);
+  let at = 0;
+  return rows.map((r) => {
+    buffer.set(r.data, at);
+    const data = buffer.subarray(at, (at += r.data.length));
+    return { id: r.id, data };
+  });
+}
+
 /** A document as stored: its snapshot (if any) and the update-log rows it does not cover. */
 export interface StoredState {
   snapshot: { updates: Uint8Array[]; uptoId: number } | null;
@@ -182,7 +201,8 @@ export class Updates {
   }
 
   /**
-   * Reads the document a page at a time: its snapshot, then the rows after it. Consistent
+   * Reads the document a page at a time: its snapshot, then the rows after it (the rows of a
+   * page share one buffer; see {@link onePage}). Consistent
    * without a long transaction, even while a compaction commits a new snapshot and deletes the
    * rows it covers: if the snapshot moved during the read, the new one is yielded last. It
    * covers every row the read may have missed, and rows above it were never deleted. Yjs
@@ -207,12 +227,12 @@ export class Updates {
     // the query); they are nearly always in order already, which this sort checks in one pass.
     rows.sort((a, b) => a.id - b.id);
     if (snapshot) yield { kind: 'snapshot', updates: decodeSnapshotData(snapshot), uptoId: covered };
-    if (rows.length > 0) yield { kind: 'rows', rows };
+    if (rows.length > 0) yield { kind: 'rows', rows: onePage(rows) };
     if (rows.length < pageRows) return;
     let after = rows[rows.length - 1].id;
     for (;;) {
       const page = await this.page(documentId, after, pageRows);
-      if (page.length > 0) yield { kind: 'rows', rows: page };
+      if (page.length > 0) yield { kind: 'rows', rows: onePage(page) };
       if (page.length < pageRows) break;
       after = page[page.length - 1].id;
     }
