@@ -312,9 +312,12 @@ export async function reconnect(t: Target, n: number, docs: number): Promise<Met
   const first = await openMany(t, n, (i) => t.docs[i % docs], 200);
   first.forEach((c) => c.ws.terminate());
   await sleep(200);
+  const cpu0 = cpuOf(t);
   const t0 = performance.now();
   const again = Array.from({ length: n }, (_, i) => new BenchConn(t, t.docs[i % docs]));
   const results = await Promise.allSettled(again.map((c) => Promise.race([c.synced, sleep(60_000).then(() => Promise.reject(new Error('timeout')))])));
+  // The server's CPU from the reconnect to the last settled client: what a reconnect costs it.
+  const cpu1 = cpuOf(t);
   const lastSynced = Math.max(...again.map((c) => c.syncedAt || 0));
   // Why clients failed, by kind (close code, timeout or socket error), as extra numeric fields.
   const kinds: Metrics = {};
@@ -328,5 +331,5 @@ export async function reconnect(t: Target, n: number, docs: number): Promise<Met
   await sleep(500);
   // A client counts once whether its sync failed, its socket errored, or both.
   const errors = again.filter((c, i) => results[i].status === 'rejected' || c.error).length;
-  return { time_to_synced_ms: lastSynced - t0, errors, ...kinds };
+  return { time_to_synced_ms: lastSynced - t0, errors, server_cpu_us_per_conn: ((cpu1 - cpu0) * 1000) / n, ...kinds };
 }
