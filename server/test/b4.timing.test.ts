@@ -61,6 +61,8 @@ async function seedB4(): Promise<{ documentId: string; endContent: string; lastI
 async function liveEditor(registry: RoomRegistry, documentId: string) {
   let acked = 0;
   let sent = 0;
+  const sentAt: number[] = [];
+  const ackMs: number[] = [];
   const peer: Peer = {
     id: 'live',
     identity: { userId: 'live', name: 'Live', color: '#000' },
@@ -68,13 +70,16 @@ async function liveEditor(registry: RoomRegistry, documentId: string) {
     extensions: true,
     send(frame) {
       const m = decodeMessage(frame);
-      if (m.type === 'ack') acked = m.count;
+      if (m.type !== 'ack') return;
+      for (let k = acked; k < m.count; k++) if (sentAt[k] !== undefined) ackMs.push(performance.now() - sentAt[k]);
+      acked = m.count;
     },
     close() {},
   };
   const room = await registry.join(documentId, peer);
   const src = new Y.Doc();
   src.on('update', (update: Uint8Array) => {
+    sentAt[sent] = performance.now();
     sent += 1;
     room.receive(peer, encodeMessage({ type: 'sync-update', update }));
   });
@@ -86,7 +91,9 @@ async function liveEditor(registry: RoomRegistry, documentId: string) {
       clearInterval(timer);
       while (acked < sent) await new Promise((r) => setTimeout(r, 5));
       registry.leave(room, peer);
-      return { edits: sent, acked };
+      ackMs.sort((a, b) => a - b);
+      const at = (q: number) => ackMs[Math.min(ackMs.length - 1, Math.floor(q * ackMs.length))];
+      return { edits: sent, acked, ackP50: at(0.5), ackP99: at(0.99), ackMax: ackMs[ackMs.length - 1] };
     },
   };
 }
@@ -173,7 +180,7 @@ describe('compaction of the B4 trace (259,778 single-character edits)', () => {
         `  seed (parse, replay, insert; child process): ${ms(seeded.seedMs)}`,
         `  load from full log: ${loop(before.loop)}`,
         `  compaction in the worker: fold ${ms(b4.foldMs!)}, total ${ms(b4.ms!)} (incl. chunked deletes), snapshot ${snapshot.bytes} bytes in ${snapshot.updates.length} segments, longest single write in the worker (incl. lock waits) ${ms(b4.maxWriteMs!)}`,
-        `  during compaction: ${loop(during.loop)}; ${typed.edits} live edits acknowledged`,
+        `  during compaction: ${loop(during.loop)}; ${typed.edits} live edits acknowledged (ack p50 ${ms(typed.ackP50)}, p99 ${ms(typed.ackP99)}, max ${ms(typed.ackMax)})`,
         `  load from snapshot: ${loop(after.loop)}`,
       ].join('\n'),
     );
