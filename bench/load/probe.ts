@@ -10,6 +10,12 @@ export const cpuOf = (t: Target) => (t.pids ?? [t.pid]).reduce((ms, pid) => ms +
 /** Send times of writers' updates: client id → first clock of the update → time. */
 export type SentAt = Map<number, Map<number, number>>;
 
+/** An edit made ahead of its send: its update, and its first clock when it inserted anything. */
+export interface Prepared {
+  update: Uint8Array;
+  clock: number | undefined;
+}
+
 /** Writers that type into their own Y.Doc; each update's send time is kept by (client, clock). */
 export class Writer {
   readonly doc: Y.Doc;
@@ -20,13 +26,28 @@ export class Writer {
     sentAt.set(doc.clientID, new Map());
   }
   type(edit: (t: Y.Text) => void): number {
+    const p = this.prepare(edit);
+    return p ? this.send(p) : 0;
+  }
+
+  /**
+   * Makes an edit in this writer's document now and returns its update, to send later. A
+   * writer never applies what others send, so its edits can all be made before a run and the
+   * run itself spends nothing in Yjs (see rooms).
+   */
+  prepare(edit: (t: Y.Text) => void): Prepared | undefined {
     this.last = undefined;
     const clock = Y.getState(this.doc.store, this.doc.clientID);
     edit(this.doc.getText(TRACE_TEXT));
-    if (!this.last) return 0;
+    if (!this.last) return undefined;
     // Delete-only updates carry no new clock and cannot be traced; they are sent, not timed.
-    if (Y.getState(this.doc.store, this.doc.clientID) > clock) this.sentAt.get(this.doc.clientID)!.set(clock, performance.now());
-    return this.conn.sendUpdate(this.last);
+    return { update: this.last, clock: Y.getState(this.doc.store, this.doc.clientID) > clock ? clock : undefined };
+  }
+
+  /** Sends an update from {@link prepare}, timed from now. */
+  send(p: Prepared): number {
+    if (p.clock !== undefined) this.sentAt.get(this.doc.clientID)!.set(p.clock, performance.now());
+    return this.conn.sendUpdate(p.update);
   }
 }
 
