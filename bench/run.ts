@@ -138,7 +138,7 @@ const reconnectStep = (connections: number, docs: number): Step => ({
 
 const steps: Step[] = full
   ? [fanout(10, 5), fanout(50, 5), fanout(200, 5), ingestCold, roomsStep(Number(process.env.BENCH_ROOMS_DOCS || 1000), 10), idleStep(10_000, 1000), reconnectStep(5000, 500)]
-  : [fanout(50, 3), ingestCold, idleStep(1000, 100)];
+  : [fanout(50, 2.5), ingestCold, idleStep(1000, 100)];
 
 function versions() {
   const v = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).version as string;
