@@ -102,4 +102,22 @@ describe('the web server', () => {
     fail = false;
     expect(await status()).toBe(200);
   });
+
+  it('keeps an idle keep-alive connection open past Node\'s 5 s default, so a client reusing it is answered', async () => {
+    const { port } = await start({});
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+    expect(await get()).toEqual({ status: 200, reused: false });
+    // Longer than Node's default keepAliveTimeout (5 s; it closed the connection by 6.5 s here).
+    await new Promise((r) => setTimeout(r, 7000));
+    expect(await get()).toEqual({ status: 200, reused: true });
+    agent.destroy();
+  }, 15_000);
 });

@@ -47,6 +47,9 @@ export function stampClientIp(req: IncomingMessage, trust: TrustProxy): string {
   return ip;
 }
 
+/** How long an idle keep-alive connection stays open (see createWebServer). */
+export const KEEP_ALIVE_MS = 65_000;
+
 export function createWebServer(o: WebServerOptions): WebServer {
   // Route handlers in this process may now believe the header (see trustedClientIp).
   announceClientIpHeader();
@@ -60,6 +63,13 @@ export function createWebServer(o: WebServerOptions): WebServer {
     });
   };
   const server = o.tls ? https.createServer(readTlsCredentials(o.tls), onRequest) : http.createServer(onRequest);
+  // Idle keep-alive connections stay open for a minute, not Node's 5 s: a client that sends its
+  // next request on a connection just as the server closes it gets ECONNRESET (an e2e run hit
+  // it in Playwright's request context after a pause of about 5 s), and clients, proxies and
+  // load balancers keep idle connections for a minute or more. The headers timeout must be
+  // longer than the keep-alive timeout, or a slow first line on a reused connection is cut.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   return {
     server,
     protocol: o.tls ? 'https' : 'http',
