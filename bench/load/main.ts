@@ -1,4 +1,5 @@
-import { cold, fanout, idle, ingest, reconnect, rooms, seedStates, type Metrics } from './scenarios';
+import { idle, reconnect } from './connections';
+import { cold, fanout, ingest, rooms, seedStates, type Metrics } from './scenarios';
 import type { Target } from './conn';
 
 /**
