@@ -196,6 +196,7 @@ async function main() {
     const shared = new Map<ServerKind, Running>();
     /** Resolves when the shared server of the previous round has quiesced. */
     let settled: Promise<void> = Promise.resolve();
+    let previousServer: Running | undefined;
     if (step.shared) {
       for (const kind of servers) {
         try {
@@ -226,6 +227,10 @@ async function main() {
         if (running) {
           // The next server's load connects and warms up while the previous one quiesces (its
           // trailing stores and compactions); its measured window starts once that is done.
+          // Unless the previous round ran on this same server (a run of one or two servers):
+          // its quiesce would then wait on this round's warm-up load, and time out.
+          if (previousServer === running) await settled;
+          previousServer = running;
           const previous = settled;
           const since = Date.now();
           try {
