@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { binaryFrame, corkUntilTaskEnds, directSocket } from './wire-frame';
+import { binaryFrame, corkUntilTaskEnds, directSocket, writeFrame } from './wire-frame';
 
 let wss: WebSocketServer | undefined;
 afterEach(async () => {
@@ -80,5 +80,29 @@ describe('prepared broadcast frames', () => {
     expect(writes).toEqual([3]);
     await expect.poll(() => received.length).toBe(3);
     expect(corkedAtNextTurn).toBe(0);
+  });
+
+  it('written now leave at once, unless the socket already holds frames of this task', async () => {
+    const { server, received } = await pair();
+    const socket = directSocket(server)!;
+    const writes: number[] = [];
+    const s = socket as unknown as { _write(c: unknown, e: unknown, cb: unknown): void; _writev(chunks: unknown[], cb: unknown): void };
+    const write = s._write.bind(socket);
+    const writev = s._writev.bind(socket);
+    s._write = (c, e, cb) => (writes.push(1), write(c, e, cb));
+    s._writev = (chunks, cb) => (writes.push(chunks.length), writev(chunks, cb));
+    writeFrame(socket, bytes(20, 1), true);
+    // Handed to the socket within the call: nothing held, nothing waiting for the task to end.
+    expect(writes).toEqual([1]);
+    expect(socket.writableCorked).toBe(0);
+    writeFrame(socket, bytes(20, 2), false);
+    writeFrame(socket, bytes(20, 3), true);
+    // The second is held; the third goes behind it, not around it.
+    expect(socket.writableCorked).toBe(1);
+    expect(writes).toEqual([1]);
+    await Promise.resolve();
+    expect(writes).toEqual([1, 2]);
+    await expect.poll(() => received.length).toBe(3);
+    expect(received.map((b) => b[0])).toEqual([bytes(20, 1)[0], bytes(20, 2)[0], bytes(20, 3)[0]]);
   });
 });

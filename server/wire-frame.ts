@@ -85,6 +85,19 @@ function uncorkAll(): void {
   corked.clear();
 }
 
+/**
+ * Writes `payload` as a frame to `socket`: at once when `now` and nothing is held for the
+ * socket in this task, otherwise held until the task ends (corkUntilTaskEnds), behind what is
+ * held already. A caller passes `now` when it knows the socket gets no other frame from the
+ * task (a relay of a read that held one frame): holding that one frame only delayed it by the
+ * rest of the task, the writes to every other peer included (fanout-50: the server's first
+ * write ~90 µs later on average, the same writes and CPU; docs/BENCHMARKS.md).
+ */
+export function writeFrame(socket: Duplex, payload: Uint8Array, now: boolean): void {
+  if (!now || corked.has(socket)) corkUntilTaskEnds(socket);
+  socket.write(binaryFrame(payload));
+}
+
 /** Uncorks `socket` now if it is held until the end of the task. */
 export function uncorkNow(socket: Duplex): void {
   if (corked.delete(socket)) socket.uncork();

@@ -12,7 +12,7 @@ import type { Room } from './room';
 import type { RoomRegistry } from './rooms';
 import type { UpgradeDecision } from './upgrade';
 import { toBytes, type PeerSocket, type SocketEvents } from './peer-socket';
-import { binaryFrame, corkUntilTaskEnds, directSocket, socketOf, uncorkNow } from './wire-frame';
+import { directSocket, socketOf, uncorkNow, writeFrame } from './wire-frame';
 
 /** Frames a connection may send before its room has loaded; more means a misbehaving client. */
 const MAX_BUFFERED_FRAMES = 1000;
@@ -48,6 +48,12 @@ function drainFilled(): void {
   for (let i = 0; i < filled.length; i++) filled[i].drain();
   filled.length = 0;
 }
+
+/**
+ * Set while the room handles a read that held one frame: each socket then gets at most one
+ * frame from it (a relay, a reply), so that frame is written at once (see writeFrame).
+ */
+let writeThrough = false;
 
 /** Log-only connection ids: random bytes per connection were 2 % of reconnect-5k's CPU. */
 const ID_PREFIX = newId().slice(0, 6);
@@ -94,10 +100,8 @@ export class SocketPeer implements Peer, Beating, SocketEvents {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.lastSentAt = Date.now();
     const socket = directSocket(this.ws);
-    if (socket) {
-      corkUntilTaskEnds(socket);
-      socket.write(binaryFrame(frame));
-    } else this.ws.send(frame);
+    if (socket) writeFrame(socket, frame, writeThrough);
+    else this.ws.send(frame);
     this.ctx.metrics.bytesOut.inc(frame.byteLength);
     if (this.ws.bufferedAmount > this.ctx.config.limits.maxBufferedBytes) {
       // The client reads slower than the document changes; holding more would grow without bound.
@@ -200,7 +204,12 @@ export class SocketPeer implements Peer, Beating, SocketEvents {
     const frames = this.inbox;
     if (!frames) return;
     this.inbox = undefined;
-    this.deliver(frames);
+    writeThrough = frames.length === 1;
+    try {
+      this.deliver(frames);
+    } finally {
+      writeThrough = false;
+    }
   }
 
   /** Hands frames to the room; a malformed frame closes only this connection. */
