@@ -91,7 +91,7 @@ function uncorkAll(): void {
  * held already. A caller passes `now` when it knows the socket gets no other frame from the
  * task (a relay of a read that held one frame): holding that one frame only delayed it by the
  * rest of the task, the writes to every other peer included (fanout-50: the server's first
- * write ~90 µs later on average, the same writes and CPU; docs/BENCHMARKS.md).
+ * write ~80 µs later on average, the same writes and CPU; docs/BENCHMARKS.md).
  */
 export function writeFrame(socket: Duplex, payload: Uint8Array, now: boolean): void {
   if (!now || corked.has(socket)) corkUntilTaskEnds(socket);
