@@ -196,7 +196,6 @@ async function main() {
     const shared = new Map<ServerKind, Running>();
     /** Resolves when the shared server of the previous round has quiesced. */
     let settled: Promise<void> = Promise.resolve();
-    let previousServer: Running | undefined;
     if (step.shared) {
       for (const kind of servers) {
         try {
@@ -229,8 +228,7 @@ async function main() {
           // trailing stores and compactions); its measured window starts once that is done.
           // Unless the previous round ran on this same server (a run of one or two servers):
           // its quiesce would then wait on this round's warm-up load, and time out.
-          if (previousServer === running) await settled;
-          previousServer = running;
+          if (i > 0 && plan[i - 1].kind === kind) await settled;
           const previous = settled;
           const since = Date.now();
           try {

@@ -48,7 +48,7 @@ export function stampClientIp(req: IncomingMessage, trust: TrustProxy): string {
 }
 
 /** How long an idle keep-alive connection stays open (see createWebServer). */
-export const KEEP_ALIVE_MS = 65_000;
+const KEEP_ALIVE_MS = 65_000;
 
 export function createWebServer(o: WebServerOptions): WebServer {
   // Route handlers in this process may now believe the header (see trustedClientIp).
