@@ -32,7 +32,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'server/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'web/**/*.test.ts', 'bench/lib/**/*.test.ts'],
+          include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'server/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts', 'web/**/*.test.ts', 'bench/lib/**/*.test.ts', 'bench/load/**/*.test.ts'],
           exclude: TIMING,
           sequence: { groupOrder: 0 },
         },

@@ -67,16 +67,22 @@ const docOf = (r: Running, round: number) => ({ ...r, target: { ...r.target, doc
 
 /**
  * A fan-out round on a server that has already served one warms up for this long instead of
- * the load generator's default (2 s): the server's code is warm, only the new load process is not.
+ * the load generator's default (2 s): the server's code has run before, the new load process's
+ * has not. Every server's cost still falls for 20-45 s of load (docs/BENCHMARKS.md); rounds
+ * stop short of that alike.
  */
-const REWARM_MS = 1000;
+const REWARM_MS = Number(process.env.BENCH_REWARM_MS ?? 1000);
+/** BENCH_FANOUT_SECONDS: every fan-out round measures this long instead (for per-second timelines). */
+const FANOUT_SECONDS = process.env.BENCH_FANOUT_SECONDS ? Number(process.env.BENCH_FANOUT_SECONDS) : undefined;
+/** BENCH_INGEST_WINDOW: updates in flight in the measured ingest-b4 replay (the default 256 saturates every server). */
+const INGEST_WINDOW = Number(process.env.BENCH_INGEST_WINDOW ?? 256);
 
 const fanout = (n: number, seconds: number): Step => ({
   ids: [`fanout-${n}`],
   docs: RUNS,
   shared: {
     round: async (r, round, gate) => ({
-      [`fanout-${n}`]: await load(docOf(r, round), { kind: 'fanout', subscribers: n, seconds, warmupMs: round > 0 ? REWARM_MS : undefined }, { gate }),
+      [`fanout-${n}`]: await load(docOf(r, round), { kind: 'fanout', subscribers: n, seconds: FANOUT_SECONDS ?? seconds, warmupMs: round > 0 ? REWARM_MS : undefined }, { gate }),
     }),
   },
 });
@@ -98,7 +104,7 @@ const ingestCold: Step = {
       await load(r, { kind: 'ingest', window: 256, doc: 2, limit: 20_000 });
       await quiesce(r, { minMs: 500, since });
       since = Date.now();
-      out['ingest-b4'] = await load(r, { kind: 'ingest', window: 256 });
+      out['ingest-b4'] = await load(r, { kind: 'ingest', window: INGEST_WINDOW });
       // raw-ws stores nothing and is not restarted: stopped right away.
       if (kind === 'raw-ws') return;
       if (full) await load(r, { kind: 'seed', doc: r.target.docs[1], copies: 10 });

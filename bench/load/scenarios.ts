@@ -5,7 +5,7 @@ import { rssKb } from '../lib/proc';
 import { b4States, b4Updates, clownschoolPace, TRACE_TEXT } from '../lib/traces';
 import { BenchConn, openMany, sleep, type Target } from './conn';
 import { Coverage } from './coverage';
-import { closeAll, cpuOf, errorsOf, latencyProbe, openWriters, timedCount, Writer, type SentAt } from './probe';
+import { closeAll, cpuOf, errorsOf, latencyProbe, measureFor, openWriters, timedCount, Writer, type SentAt } from './probe';
 
 export type Metrics = Record<string, number>;
 
@@ -41,7 +41,7 @@ export async function fanout(t: Target, subscribers: number, seconds: number, ga
   for (const m of sentAt.values()) m.clear();
   probe.lat.length = 0;
   const cpu0 = cpuOf(t);
-  await sleep(seconds * 1000);
+  await measureFor(t, seconds * 1000, () => probe.lat.length);
   timers.forEach(clearTimeout);
   timersById.forEach(clearInterval);
   // The last updates' deliveries (p99.9 is a few ms) and the server's work for them.
@@ -62,6 +62,8 @@ export async function fanout(t: Target, subscribers: number, seconds: number, ga
     errors: errorsOf(all),
   };
 }
+
+const ACK_TIMELINE = Boolean(process.env.BENCH_ACK_TIMELINE);
 
 /**
  * ingest-b4: one client sends the whole B4 trace as fast as the server takes it: at most
@@ -84,6 +86,8 @@ export async function ingest(t: Target, window: number, o: { doc?: number; limit
   const done = new Promise<void>((r) => (finish = r));
   const tandem = t.server === 'tandem';
   let writer!: BenchConn;
+  /** When the measured replay started. */
+  let t0 = 0;
   const check = () => {
     if (received >= N && (!tandem || lastAck >= writer.sentUpdates)) finish();
   };
@@ -128,7 +132,15 @@ export async function ingest(t: Target, window: number, o: { doc?: number; limit
   await observer.synced;
   writer = new BenchConn(t, doc, {
     onAck: (n, at) => {
-      for (let k = lastAck + 1; k <= n && k < sendTimes.length; k++) if (sendTimes[k]) ackLat.push(at - sendTimes[k]);
+      let worst = 0;
+      for (let k = lastAck + 1; k <= n && k < sendTimes.length; k++) {
+        if (!sendTimes[k]) continue;
+        const lat = at - sendTimes[k];
+        ackLat.push(lat);
+        if (lat > worst) worst = lat;
+      }
+      // BENCH_ACK_TIMELINE=1: when in the replay the slow acknowledgements (over 5 ms) came.
+      if (ACK_TIMELINE && counting && worst > 5) process.stderr.write(`slow ack ${(at - t0).toFixed(1)} ms into the replay: ${worst.toFixed(1)} ms, covering ${n - lastAck}\n`);
       lastAck = n;
       lastAckAt = at;
       pump();
@@ -142,7 +154,7 @@ export async function ingest(t: Target, window: number, o: { doc?: number; limit
   if (tandem) while (lastAck < writer.sentUpdates) await sleep(5);
   ackBase = lastAck;
   const cpu0 = cpuOf(t);
-  const t0 = performance.now();
+  t0 = performance.now();
   counting = true;
   pump();
   const timeout = setTimeout(finish, 120_000);
