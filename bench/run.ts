@@ -6,9 +6,10 @@ import { closeLoad, prepareLoad, runLoad, type LoadOptions } from './lib/load-pr
 import { markdownTable, pairwise, svgChart } from './lib/report';
 import { verdictLines, verdicts } from './lib/targets';
 import { measureDisk } from './lib/disk';
-import { BENCH_DIR, NODE22, pinning, quiesce, ROOT_DIR, SERVERS, startServer, stopServer, tandemTemplate, type Running, type ServerKind } from './lib/servers';
+import { BENCH_DIR, pinning, quiesce, SERVERS, startServer, stopServer, tandemTemplate, versions, type Running, type ServerKind } from './lib/servers';
 import { interleave, medianRow, type Row } from './lib/stats';
 import { phase, vlog } from './lib/log';
+import { offDefaults, settingsLine } from './lib/settings';
 import { B4_FINAL_LENGTH, b4States, b4Updates, TRACES_DIR } from './lib/traces';
 
 /**
@@ -146,22 +147,6 @@ const steps: Step[] = full
   ? [fanout(10, 5), fanout(50, 5), fanout(200, 5), ingestCold, roomsStep(Number(process.env.BENCH_ROOMS_DOCS || 1000), 10), idleStep(10_000, 1000), reconnectStep(5000, 500)]
   : [fanout(50, 2.5), ingestCold, idleStep(1000, 100)];
 
-function versions() {
-  const v = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).version as string;
-  const nm = (p: string) => path.join(BENCH_DIR, 'node_modules', p, 'package.json');
-  return {
-    tandem: v(path.join(ROOT_DIR, 'package.json')),
-    node: process.version,
-    node_hocuspocus: fs.existsSync(NODE22) ? `v${v(path.join(BENCH_DIR, 'node_modules/node/package.json'))}` : 'missing',
-    '@hocuspocus/server': v(nm('@hocuspocus/server')),
-    '@hocuspocus/extension-sqlite': v(nm('@hocuspocus/extension-sqlite')),
-    'y-websocket': v(nm('y-websocket')),
-    'y-leveldb': v(nm('y-leveldb')),
-    ws: v(path.join(ROOT_DIR, 'node_modules/ws/package.json')),
-    yjs: v(path.join(ROOT_DIR, 'node_modules/yjs/package.json')),
-  };
-}
-
 function chartTitle(mode: string, date: string, runs: number, heavy: number): string {
   const rounds = heavy === runs ? `medians of ${runs}` : `fanout medians of ${runs}, other rows ${heavy === 1 ? 'single runs' : `medians of ${heavy}`}`;
   return `Tandem vs peers — ${mode} run, ${date.slice(0, 10)}, ${rounds}`;
@@ -170,7 +155,7 @@ function chartTitle(mode: string, date: string, runs: number, heavy: number): st
 /** `--render`: rewrites latest.md and chart.svg from latest.json without measuring. */
 function render() {
   const r = JSON.parse(fs.readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
-  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(r.rows) + '\n' + verdictLines(r.rows, r.machine?.disk));
+  fs.writeFileSync(path.join(RESULTS, 'latest.md'), settingsLine(r.settings ?? {}) + markdownTable(r.rows) + '\n' + verdictLines(r.rows, r.machine?.disk));
   fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(r.rows, chartTitle(r.mode, r.date, r.runs_per_figure, r.heavy_runs ?? r.runs_per_figure)));
 }
 
@@ -286,6 +271,7 @@ async function main() {
     versions: versions(),
     runs_per_figure: RUNS,
     heavy_runs: HEAVY_RUNS ?? RUNS,
+    settings: offDefaults(process.env),
     duration_s: Math.round((Date.now() - started) / 1000),
     rows,
     ratios: pairwise(rows),
@@ -294,9 +280,9 @@ async function main() {
   };
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-  fs.writeFileSync(path.join(RESULTS, 'latest.md'), markdownTable(rows) + '\n' + verdictLines(rows, disk));
+  fs.writeFileSync(path.join(RESULTS, 'latest.md'), settingsLine(result.settings) + markdownTable(rows) + '\n' + verdictLines(rows, disk));
   fs.writeFileSync(path.join(RESULTS, 'chart.svg'), svgChart(rows, chartTitle(result.mode, result.date, RUNS, result.heavy_runs)));
-  process.stdout.write('\n' + markdownTable(rows) + '\n');
+  process.stdout.write('\n' + settingsLine(result.settings) + markdownTable(rows) + '\n');
   for (const r of result.ratios) process.stdout.write(`${r.scenario}: tandem/${r.peer} ${r.metric} = ${r.tandem_over_peer}\n`);
   process.stdout.write('\n' + verdictLines(rows, disk));
   if (failures.length) process.stdout.write(`\n${failures.length} failures:\n${failures.join('\n')}\n`);

@@ -186,3 +186,20 @@ async function stopServer_(r: Running): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** Versions of everything a run measures, for its results file. */
+export function versions() {
+  const v = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).version as string;
+  const nm = (p: string) => path.join(BENCH_DIR, 'node_modules', p, 'package.json');
+  return {
+    tandem: v(path.join(ROOT_DIR, 'package.json')),
+    node: process.version,
+    node_hocuspocus: fs.existsSync(NODE22) ? `v${v(path.join(BENCH_DIR, 'node_modules/node/package.json'))}` : 'missing',
+    '@hocuspocus/server': v(nm('@hocuspocus/server')),
+    '@hocuspocus/extension-sqlite': v(nm('@hocuspocus/extension-sqlite')),
+    'y-websocket': v(nm('y-websocket')),
+    'y-leveldb': v(nm('y-leveldb')),
+    ws: v(path.join(ROOT_DIR, 'node_modules/ws/package.json')),
+    yjs: v(path.join(ROOT_DIR, 'node_modules/yjs/package.json')),
+  };
+}
