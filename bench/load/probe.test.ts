@@ -6,9 +6,13 @@ import type { Target } from './conn';
 /** The test process itself stands in for the server under test: its CPU is what /proc reports. */
 const self: Target = { server: 'raw-ws', url: 'ws://127.0.0.1:1', docs: [], pid: process.pid };
 
-function captureStderr(): string[] {
+/** The timeline's lines written to stderr from now on (anything else written there is ignored). */
+function captureTimeline(): string[] {
   const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (lines.push(String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    if (String(s).startsWith('cpu second')) lines.push(String(s));
+    return true;
+  });
   return lines;
 }
 
@@ -20,7 +24,7 @@ describe('measureFor (the fan-out measured window)', () => {
 
   it('only waits when no timeline is asked for', async () => {
     vi.stubEnv('BENCH_CPU_TIMELINE', '');
-    const lines = captureStderr();
+    const lines = captureTimeline();
     const t0 = performance.now();
     await measureFor(self, 200, () => 0);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(195);
@@ -29,7 +33,7 @@ describe('measureFor (the fan-out measured window)', () => {
 
   it('with BENCH_CPU_TIMELINE, writes each second of the window, the last partial one included', async () => {
     vi.stubEnv('BENCH_CPU_TIMELINE', '1');
-    const lines = captureStderr();
+    const lines = captureTimeline();
     let delivered = 0;
     const t0 = performance.now();
     await measureFor(self, 2500, () => (delivered += 100));
