@@ -9,7 +9,7 @@ import { measureDisk } from './lib/disk';
 import { BENCH_DIR, pinning, quiesce, SERVERS, startServer, stopServer, tandemTemplate, versions, type Running, type ServerKind } from './lib/servers';
 import { interleave, medianRow, type Row } from './lib/stats';
 import { phase, vlog } from './lib/log';
-import { offDefaults, settingsLine } from './lib/settings';
+import { numberSetting, offDefaults, settingsLine } from './lib/settings';
 import { B4_FINAL_LENGTH, b4States, b4Updates, TRACES_DIR } from './lib/traces';
 
 /**
@@ -72,21 +72,23 @@ const docOf = (r: Running, round: number) => ({ ...r, target: { ...r.target, doc
  * has not. Every server's cost still falls for 20-45 s of load (docs/BENCHMARKS.md); rounds
  * stop short of that alike.
  */
-const REWARM_MS = Number(process.env.BENCH_REWARM_MS ?? 1000);
-/** BENCH_FANOUT_SECONDS: every fan-out round measures this long instead (for per-second timelines). */
-const FANOUT_SECONDS = process.env.BENCH_FANOUT_SECONDS ? Number(process.env.BENCH_FANOUT_SECONDS) : undefined;
+const REWARM_MS = numberSetting('BENCH_REWARM_MS', 1000);
 /** BENCH_INGEST_WINDOW: updates in flight in the measured ingest-b4 replay (the default 256 saturates every server). */
-const INGEST_WINDOW = Number(process.env.BENCH_INGEST_WINDOW ?? 256);
+const INGEST_WINDOW = numberSetting('BENCH_INGEST_WINDOW', 256, 1);
 
-const fanout = (n: number, seconds: number): Step => ({
-  ids: [`fanout-${n}`],
-  docs: RUNS,
-  shared: {
-    round: async (r, round, gate) => ({
-      [`fanout-${n}`]: await load(docOf(r, round), { kind: 'fanout', subscribers: n, seconds: FANOUT_SECONDS ?? seconds, warmupMs: round > 0 ? REWARM_MS : undefined }, { gate }),
-    }),
-  },
-});
+const fanout = (n: number, standardSeconds: number): Step => {
+  // BENCH_FANOUT_SECONDS: every fan-out round measures this long instead (for per-second timelines).
+  const seconds = numberSetting('BENCH_FANOUT_SECONDS', standardSeconds, 0.1);
+  return {
+    ids: [`fanout-${n}`],
+    docs: RUNS,
+    shared: {
+      round: async (r, round, gate) => ({
+        [`fanout-${n}`]: await load(docOf(r, round), { kind: 'fanout', subscribers: n, seconds, warmupMs: round > 0 ? REWARM_MS : undefined }, { gate }),
+      }),
+    },
+  };
+};
 
 /** ingest-b4 seeds the document cold-b4 then joins after a restart (raw-ws stores nothing). */
 const ingestCold: Step = {
@@ -144,7 +146,7 @@ const reconnectStep = (connections: number, docs: number): Step => ({
 });
 
 const steps: Step[] = full
-  ? [fanout(10, 5), fanout(50, 5), fanout(200, 5), ingestCold, roomsStep(Number(process.env.BENCH_ROOMS_DOCS || 1000), 10), idleStep(10_000, 1000), reconnectStep(5000, 500)]
+  ? [fanout(10, 5), fanout(50, 5), fanout(200, 5), ingestCold, roomsStep(numberSetting('BENCH_ROOMS_DOCS', 1000, 1), 10), idleStep(10_000, 1000), reconnectStep(5000, 500)]
   : [fanout(50, 2.5), ingestCold, idleStep(1000, 100)];
 
 function chartTitle(mode: string, date: string, runs: number, heavy: number): string {

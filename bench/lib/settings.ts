@@ -23,6 +23,19 @@ export function offDefaults(env: Record<string, string | undefined>): Record<str
   return Object.fromEntries(set.sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/**
+ * A numeric setting: unset or empty means `fallback` (as {@link offDefaults} counts it), so an
+ * empty `BENCH_INGEST_WINDOW=` never becomes a window of 0; anything else must be a number of
+ * at least `min`.
+ */
+export function numberSetting(name: string, fallback: number, min = 0, env: Record<string, string | undefined> = process.env): number {
+  const raw = env[name];
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number of at least ${min} (got "${raw}")`);
+  return n;
+}
+
 /** A line for latest.md, or nothing for a run on the defaults. */
 export function settingsLine(settings: Record<string, string>): string {
   const set = Object.entries(settings);

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { percentile } from '../lib/stats';
 import { rssKb } from '../lib/proc';
+import { numberSetting } from '../lib/settings';
 import { b4States, b4Updates, clownschoolPace, TRACE_TEXT } from '../lib/traces';
 import { BenchConn, openMany, sleep, type Target } from './conn';
 import { Coverage } from './coverage';
@@ -10,7 +11,7 @@ import { closeAll, cpuOf, errorsOf, latencyProbe, measureFor, openWriters, timed
 export type Metrics = Record<string, number>;
 
 /** Unmeasured load before a fan-out measurement starts (see fanout). */
-const FANOUT_WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000);
+const FANOUT_WARMUP_MS = numberSetting('BENCH_WARMUP_MS', 2000);
 
 /**
  * fanout-N: one document, N subscribers, 5 writers at 20 updates/s each (after a warm-up).
