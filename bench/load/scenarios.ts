@@ -156,6 +156,8 @@ export async function ingest(t: Target, window: number, o: { doc?: number; limit
   ackBase = lastAck;
   const cpu0 = cpuOf(t);
   t0 = performance.now();
+  // The start on CLOCK_MONOTONIC (ns), to line the timeline up with `perf record -k CLOCK_MONOTONIC`.
+  if (ACK_TIMELINE) process.stderr.write(`replay start mono ${process.hrtime.bigint()}\n`);
   counting = true;
   pump();
   const timeout = setTimeout(finish, 120_000);
