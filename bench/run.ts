@@ -104,9 +104,9 @@ const ingestCold: Step = {
       // Unmeasured first: the first 20,000 B4 updates into each of two other documents, as
       // fan-out warms up. Replayed into a server that has just started, the first half second
       // ran in unoptimised code and made most of Tandem's slowest acknowledgements (10-48 ms);
-      // and a server's second new document deopts Yjs's hot functions once more (the first
-      // optimised them without feedback for a document's first updates), which cost the
-      // measured replay's first ~250 ms when it came second (docs/BENCHMARKS.md).
+      // and a server's second new document deopts Yjs's hot functions once more ("insufficient
+      // type feedback" at its first updates), and recompiling them cost the measured replay's
+      // first ~250 ms when it came second (docs/BENCHMARKS.md).
       let since = Date.now();
       for (const doc of [2, 3]) await load(r, { kind: 'ingest', window: 256, doc, limit: 20_000 });
       await quiesce(r, { minMs: 500, since });
